@@ -1,0 +1,88 @@
+package controller
+
+import (
+	"context"
+
+	"github.com/gardener/machine-controller-manager/pkg/apis/machine/v1alpha1"
+	corev1 "k8s.io/api/core/v1"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+)
+
+// Field indexes on the manager's cache. Each answers one question the
+// reconcilers ask often: "which machines use this class", "which machine
+// owns this provider ID", "which node carries it", "which classes use this secret".
+const (
+	indexMachineByClass      = "machine.spec.class.name"
+	indexMachineByProviderID = "machine.spec.providerID"
+	indexNodeByProviderID    = "node.spec.providerID"
+	indexClassBySecret       = "machineclass.secretRefs"
+)
+
+type fieldIndexer interface {
+	IndexField(ctx context.Context, obj client.Object, field string, extract client.IndexerFunc) error
+}
+
+func addIndexes(ctx context.Context, idx fieldIndexer) error {
+	for _, i := range []struct {
+		obj     client.Object
+		field   string
+		extract client.IndexerFunc
+	}{
+		{&v1alpha1.Machine{}, indexMachineByClass, machineClassName},
+		{&v1alpha1.Machine{}, indexMachineByProviderID, machineProviderID},
+		{&corev1.Node{}, indexNodeByProviderID, nodeProviderID},
+		{&v1alpha1.MachineClass{}, indexClassBySecret, classSecretKeys},
+	} {
+		if err := idx.IndexField(ctx, i.obj, i.field, i.extract); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func machineClassName(o client.Object) []string {
+	if name := o.(*v1alpha1.Machine).Spec.Class.Name; name != "" {
+		return []string{name}
+	}
+	return nil
+}
+
+func machineProviderID(o client.Object) []string {
+	if id := o.(*v1alpha1.Machine).Spec.ProviderID; id != "" {
+		return []string{id}
+	}
+	return nil
+}
+
+func nodeProviderID(o client.Object) []string {
+	if id := o.(*corev1.Node).Spec.ProviderID; id != "" {
+		return []string{id}
+	}
+	return nil
+}
+
+// classSecretKeys returns "namespace/name" for each secret a class references.
+func classSecretKeys(o client.Object) []string {
+	cls := o.(*v1alpha1.MachineClass)
+	var keys []string
+	for _, ref := range []*corev1.SecretReference{cls.SecretRef, cls.CredentialsSecretRef} {
+		if ref == nil || ref.Name == "" {
+			continue
+		}
+		key := secretKey(cls.Namespace, ref)
+		if len(keys) == 0 || keys[0] != key {
+			keys = append(keys, key)
+		}
+	}
+	return keys
+}
+
+// secretKey resolves a SecretReference, whose empty namespace means the
+// referencing object's namespace.
+func secretKey(defaultNamespace string, ref *corev1.SecretReference) string {
+	ns := ref.Namespace
+	if ns == "" {
+		ns = defaultNamespace
+	}
+	return ns + "/" + ref.Name
+}

@@ -1,0 +1,146 @@
+package controller
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/gardener/machine-controller-manager/pkg/apis/machine/v1alpha1"
+	corev1 "k8s.io/api/core/v1"
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	"k8s.io/apimachinery/pkg/runtime"
+	"k8s.io/apimachinery/pkg/types"
+	ctrl "sigs.k8s.io/controller-runtime"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+	"sigs.k8s.io/controller-runtime/pkg/controller/controllerutil"
+)
+
+// eventRecorder is the part of k8s.io/client-go/tools/events.EventRecorder we use.
+type eventRecorder interface {
+	Eventf(regarding, related runtime.Object, eventtype, reason, action, note string, args ...any)
+}
+
+// machineReconciler drives one Machine through its lifecycle:
+// create (machine_controller_create.go), node join and health
+// (machine_controller_node.go) and delete (machine_controller_delete.go).
+type machineReconciler struct {
+	client   client.Client
+	recorder eventRecorder
+	opts     Options
+}
+
+// Reconcile implements reconcile.Reconciler.
+func (r *machineReconciler) Reconcile(ctx context.Context, req ctrl.Request) (ctrl.Result, error) {
+	m := &v1alpha1.Machine{}
+	if err := r.client.Get(ctx, req.NamespacedName, m); err != nil {
+		return ctrl.Result{}, client.IgnoreNotFound(err)
+	}
+	if !m.DeletionTimestamp.IsZero() {
+		return r.reconcileDelete(ctx, m)
+	}
+	if controllerutil.AddFinalizer(m, MachineFinalizer) {
+		if err := r.client.Update(ctx, m); err != nil {
+			return ctrl.Result{}, err
+		}
+	}
+	if m.Status.CurrentStatus.Phase == v1alpha1.MachineFailed {
+		return ctrl.Result{}, nil // terminal: a MachineSet replaces it, or a human deletes it
+	}
+	in, err := r.loadInputs(ctx, m)
+	if err != nil {
+		return r.waitForInputs(ctx, m, err)
+	}
+	if m.Spec.ProviderID == "" {
+		return r.reconcileCreate(ctx, m, in)
+	}
+	return r.reconcileNode(ctx, m, in)
+}
+
+// driverInputs are the class and merged secret every driver call needs.
+type driverInputs struct {
+	class  *v1alpha1.MachineClass
+	secret *corev1.Secret
+}
+
+// errInputMissing marks a class or secret that does not exist (yet).
+var errInputMissing = errors.New("missing")
+
+// loadInputs fetches the machine's class and the data of the class's
+// secretRef and credentialsSecretRef, merged as MCM merges them
+// (credentials win on conflicting keys).
+func (r *machineReconciler) loadInputs(ctx context.Context, m *v1alpha1.Machine) (driverInputs, error) {
+	return loadDriverInputs(ctx, r.client, m.Namespace, m.Spec.Class.Name)
+}
+
+func loadDriverInputs(ctx context.Context, c client.Reader, namespace, className string) (driverInputs, error) {
+	if className == "" {
+		return driverInputs{}, fmt.Errorf("spec.class.name is empty: %w", errInputMissing)
+	}
+	cls := &v1alpha1.MachineClass{}
+	if err := c.Get(ctx, types.NamespacedName{Namespace: namespace, Name: className}, cls); err != nil {
+		if apierrors.IsNotFound(err) {
+			return driverInputs{}, fmt.Errorf("MachineClass %s/%s not found: %w", namespace, className, errInputMissing)
+		}
+		return driverInputs{}, err
+	}
+	return secretForClass(ctx, c, cls)
+}
+
+func secretForClass(ctx context.Context, c client.Reader, cls *v1alpha1.MachineClass) (driverInputs, error) {
+	merged := &corev1.Secret{Data: map[string][]byte{}}
+	refs := []*corev1.SecretReference{cls.SecretRef, cls.CredentialsSecretRef}
+	if refs[0] == nil && refs[1] == nil {
+		return driverInputs{}, fmt.Errorf("MachineClass %s/%s has neither secretRef nor credentialsSecretRef: %w",
+			cls.Namespace, cls.Name, errInputMissing)
+	}
+	for _, ref := range refs {
+		if ref == nil || ref.Name == "" {
+			continue
+		}
+		s := &corev1.Secret{}
+		key := types.NamespacedName{Namespace: ref.Namespace, Name: ref.Name}
+		if key.Namespace == "" {
+			key.Namespace = cls.Namespace
+		}
+		if err := c.Get(ctx, key, s); err != nil {
+			if apierrors.IsNotFound(err) {
+				return driverInputs{}, fmt.Errorf("secret %s referenced by MachineClass %s/%s not found: %w",
+					key, cls.Namespace, cls.Name, errInputMissing)
+			}
+			return driverInputs{}, err
+		}
+		if merged.Name == "" {
+			merged.ObjectMeta = *s.ObjectMeta.DeepCopy()
+		}
+		for k, v := range s.Data {
+			merged.Data[k] = v
+		}
+	}
+	return driverInputs{class: cls, secret: merged}, nil
+}
+
+// waitForInputs records why the machine cannot proceed and polls; the class
+// and secret watches also requeue it as soon as they appear.
+func (r *machineReconciler) waitForInputs(ctx context.Context, m *v1alpha1.Machine, err error) (ctrl.Result, error) {
+	if !errors.Is(err, errInputMissing) {
+		return ctrl.Result{}, err
+	}
+	msg := "waiting: " + err.Error()
+	if m.Status.LastOperation.Description != msg {
+		r.recorder.Eventf(m, nil, corev1.EventTypeWarning, "InputMissing", "Reconcile", msg)
+		if perr := r.patchStatus(ctx, m, func(m *v1alpha1.Machine) {
+			if m.Status.CurrentStatus.Phase == "" {
+				setPhase(m, v1alpha1.MachinePending, r.opts.Clock.Now())
+			}
+			setLastOperation(m, lastOp{typ: v1alpha1.MachineOperationCreate, state: v1alpha1.MachineStateProcessing, desc: msg}, r.opts.Clock.Now())
+		}); perr != nil {
+			return ctrl.Result{}, perr
+		}
+	}
+	return ctrl.Result{RequeueAfter: r.opts.PollInterval}, nil
+}
+
+// callContext bounds one driver call.
+func (r *machineReconciler) callContext(ctx context.Context) (context.Context, context.CancelFunc) {
+	return context.WithTimeout(ctx, r.opts.DriverCallTimeout)
+}

@@ -1,0 +1,117 @@
+package controller
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/gardener/machine-controller-manager/pkg/apis/machine/v1alpha1"
+	"github.com/gardener/machine-controller-manager/pkg/util/provider/driver"
+	corev1 "k8s.io/api/core/v1"
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	ctrl "sigs.k8s.io/controller-runtime"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+	"sigs.k8s.io/controller-runtime/pkg/controller/controllerutil"
+)
+
+// reconcileDelete deletes the VM through DeleteMachine (always, even without
+// a provider ID: a create may have committed before failing), then the Node,
+// then releases the machine's finalizer. Node drain is out of scope.
+func (r *machineReconciler) reconcileDelete(ctx context.Context, m *v1alpha1.Machine) (ctrl.Result, error) {
+	if !controllerutil.ContainsFinalizer(m, MachineFinalizer) {
+		return ctrl.Result{}, nil
+	}
+	now := r.opts.Clock.Now()
+	if m.Status.CurrentStatus.Phase != v1alpha1.MachineTerminating {
+		r.recorder.Eventf(m, nil, corev1.EventTypeNormal, "Terminating", "Delete", "Deleting the VM through the driver")
+		if err := r.patchStatus(ctx, m, func(m *v1alpha1.Machine) {
+			setPhase(m, v1alpha1.MachineTerminating, now)
+			setLastOperation(m, lastOp{typ: v1alpha1.MachineOperationDelete, state: v1alpha1.MachineStateProcessing,
+				desc: "Deleting the VM"}, now)
+		}); err != nil {
+			return ctrl.Result{}, err
+		}
+	}
+	in, err := r.loadInputs(ctx, m)
+	if err != nil {
+		if !errors.Is(err, errInputMissing) {
+			return ctrl.Result{}, err
+		}
+		// Without class and secret the driver cannot reach the VM. Keep the
+		// finalizer: releasing it now would leak the VM.
+		msg := "cannot delete the VM: " + err.Error()
+		r.recorder.Eventf(m, nil, corev1.EventTypeWarning, "DeleteBlocked", "Delete", msg)
+		return ctrl.Result{RequeueAfter: r.opts.PollInterval}, r.recordDeleteProblem(ctx, m, msg, "")
+	}
+
+	callCtx, cancel := r.callContext(ctx)
+	defer cancel()
+	resp, err := r.opts.Driver.DeleteMachine(callCtx, &driver.DeleteMachineRequest{
+		Machine: m, MachineClass: in.class, Secret: in.secret})
+	if ce := classify(opDelete, err); ce != nil {
+		if ctx.Err() != nil {
+			return ctrl.Result{}, ctx.Err()
+		}
+		if recoveryFor(opDelete, ce.Code) == retry {
+			r.recorder.Eventf(m, nil, corev1.EventTypeWarning, "DeleteMachineRetry", "Delete", "%s; will retry", ce.Error())
+			return ctrl.Result{}, errors.Join(ce, r.recordDeleteProblem(ctx, m, ce.Error()+"; will retry", ce.Code.String()))
+		}
+		// Not retryable on our own: a human must fix credentials, permissions
+		// or the VM. A change to the class or secret requeues the machine.
+		r.recorder.Eventf(m, nil, corev1.EventTypeWarning, "DeleteMachineFailed", "Delete", ce.Error())
+		return ctrl.Result{RequeueAfter: 10 * r.opts.PollInterval}, r.recordDeleteProblem(ctx, m, ce.Error(), ce.Code.String())
+	}
+	if resp != nil && resp.LastKnownState != "" {
+		if err := r.patchStatus(ctx, m, func(m *v1alpha1.Machine) { m.Status.LastKnownState = resp.LastKnownState }); err != nil {
+			return ctrl.Result{}, err
+		}
+	}
+	if err := r.deleteNode(ctx, m); err != nil {
+		return ctrl.Result{}, err
+	}
+	r.recorder.Eventf(m, nil, corev1.EventTypeNormal, "Deleted", "Delete", "VM %s and its node are gone", m.Spec.ProviderID)
+	controllerutil.RemoveFinalizer(m, MachineFinalizer)
+	return ctrl.Result{}, r.client.Update(ctx, m)
+}
+
+func (r *machineReconciler) recordDeleteProblem(ctx context.Context, m *v1alpha1.Machine, msg, code string) error {
+	if m.Status.LastOperation.Description == msg {
+		return nil
+	}
+	now := r.opts.Clock.Now()
+	state := v1alpha1.MachineStateProcessing
+	if code != "" {
+		state = v1alpha1.MachineStateFailed
+	}
+	return r.patchStatus(ctx, m, func(m *v1alpha1.Machine) {
+		setLastOperation(m, lastOp{typ: v1alpha1.MachineOperationDelete, state: state, desc: msg, code: code}, now)
+	})
+}
+
+// deleteNode deletes the machine's Node: the one carrying its provider ID,
+// or else the one its node label names, unless that node carries another
+// machine's provider ID (a lying driver must not make us delete a stranger).
+func (r *machineReconciler) deleteNode(ctx context.Context, m *v1alpha1.Machine) error {
+	node, err := r.nodeFor(ctx, m.Spec.ProviderID)
+	if err != nil {
+		return err
+	}
+	if node == nil && m.Labels[NodeLabel] != "" {
+		byName := &corev1.Node{}
+		err := r.client.Get(ctx, client.ObjectKey{Name: m.Labels[NodeLabel]}, byName)
+		switch {
+		case apierrors.IsNotFound(err):
+		case err != nil:
+			return err
+		case byName.Spec.ProviderID == "" || byName.Spec.ProviderID == m.Spec.ProviderID:
+			node = byName
+		}
+	}
+	if node == nil {
+		return nil
+	}
+	if err := r.client.Delete(ctx, node); err != nil && !apierrors.IsNotFound(err) {
+		return fmt.Errorf("deleting node %s of machine %s/%s: %w", node.Name, m.Namespace, m.Name, err)
+	}
+	return nil
+}

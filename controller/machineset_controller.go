@@ -1,0 +1,165 @@
+package controller
+
+import (
+	"context"
+	"fmt"
+	"sort"
+
+	"github.com/gardener/machine-controller-manager/pkg/apis/machine/v1alpha1"
+	corev1 "k8s.io/api/core/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/labels"
+	"k8s.io/apimachinery/pkg/runtime"
+	ctrl "sigs.k8s.io/controller-runtime"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+	"sigs.k8s.io/controller-runtime/pkg/controller/controllerutil"
+)
+
+// machineSetReconciler keeps spec.replicas machines alive: it deletes Failed
+// machines (their VMs go through DeleteMachine) and creates replacements.
+// Deleting a MachineSet deletes its machines through owner references and the
+// garbage collector, as in MCM.
+type machineSetReconciler struct {
+	client   client.Client
+	reader   client.Reader // uncached: a lagging cache would make us create twice
+	scheme   *runtime.Scheme
+	recorder eventRecorder
+}
+
+func (r *machineSetReconciler) Reconcile(ctx context.Context, req ctrl.Request) (ctrl.Result, error) {
+	ms := &v1alpha1.MachineSet{}
+	if err := r.client.Get(ctx, req.NamespacedName, ms); err != nil {
+		return ctrl.Result{}, client.IgnoreNotFound(err)
+	}
+	if !ms.DeletionTimestamp.IsZero() {
+		return ctrl.Result{}, nil
+	}
+	owned, err := r.ownedMachines(ctx, ms)
+	if err != nil {
+		return ctrl.Result{}, err
+	}
+	var alive []*v1alpha1.Machine
+	for _, m := range owned {
+		switch {
+		case !m.DeletionTimestamp.IsZero():
+		case m.Status.CurrentStatus.Phase == v1alpha1.MachineFailed:
+			r.recorder.Eventf(ms, m, corev1.EventTypeNormal, "ReplacingFailed", "Scale",
+				"deleting Failed machine %s: %s", m.Name, m.Status.LastOperation.Description)
+			if err := r.client.Delete(ctx, m); client.IgnoreNotFound(err) != nil {
+				return ctrl.Result{}, err
+			}
+		default:
+			alive = append(alive, m)
+		}
+	}
+	want := int(ms.Spec.Replicas)
+	for i := len(alive); i < want; i++ {
+		m, err := r.newMachine(ms)
+		if err != nil {
+			return ctrl.Result{}, err
+		}
+		if err := r.client.Create(ctx, m); err != nil {
+			return ctrl.Result{}, fmt.Errorf("creating machine for MachineSet %s/%s: %w", ms.Namespace, ms.Name, err)
+		}
+		r.recorder.Eventf(ms, m, corev1.EventTypeNormal, "Created", "Scale", "created machine %s", m.Name)
+	}
+	if len(alive) > want {
+		sort.SliceStable(alive, func(i, j int) bool { return deletePriority(alive[i]) > deletePriority(alive[j]) })
+		for _, m := range alive[:len(alive)-want] {
+			if err := r.client.Delete(ctx, m); client.IgnoreNotFound(err) != nil {
+				return ctrl.Result{}, err
+			}
+			r.recorder.Eventf(ms, m, corev1.EventTypeNormal, "Deleted", "Scale", "deleted surplus machine %s", m.Name)
+		}
+		alive = alive[len(alive)-want:]
+	}
+	return ctrl.Result{}, r.updateStatus(ctx, ms, alive)
+}
+
+func (r *machineSetReconciler) ownedMachines(ctx context.Context, ms *v1alpha1.MachineSet) ([]*v1alpha1.Machine, error) {
+	sel := labels.Everything()
+	if ms.Spec.Selector != nil {
+		s, err := metav1.LabelSelectorAsSelector(ms.Spec.Selector)
+		if err != nil {
+			return nil, fmt.Errorf("MachineSet %s/%s spec.selector: %w", ms.Namespace, ms.Name, err)
+		}
+		sel = s
+	}
+	list := &v1alpha1.MachineList{}
+	if err := r.reader.List(ctx, list, client.InNamespace(ms.Namespace), client.MatchingLabelsSelector{Selector: sel}); err != nil {
+		return nil, err
+	}
+	var owned []*v1alpha1.Machine
+	for i := range list.Items {
+		if ref := metav1.GetControllerOf(&list.Items[i]); ref != nil && ref.UID == ms.UID {
+			owned = append(owned, &list.Items[i])
+		}
+	}
+	return owned, nil
+}
+
+func (r *machineSetReconciler) newMachine(ms *v1alpha1.MachineSet) (*v1alpha1.Machine, error) {
+	m := &v1alpha1.Machine{
+		ObjectMeta: metav1.ObjectMeta{
+			Namespace:    ms.Namespace,
+			GenerateName: ms.Name + "-",
+			Labels:       copyMap(ms.Spec.Template.Labels),
+			Annotations:  copyMap(ms.Spec.Template.Annotations),
+		},
+		Spec: *ms.Spec.Template.Spec.DeepCopy(),
+	}
+	if m.Spec.Class.Name == "" {
+		m.Spec.Class = ms.Spec.MachineClass
+	}
+	if err := controllerutil.SetControllerReference(ms, m, r.scheme); err != nil {
+		return nil, err
+	}
+	return m, nil
+}
+
+// deletePriority ranks surplus machines: the least useful go first.
+func deletePriority(m *v1alpha1.Machine) int {
+	switch m.Status.CurrentStatus.Phase {
+	case v1alpha1.MachineRunning:
+		return 0
+	case v1alpha1.MachineUnknown:
+		return 2
+	default:
+		return 1
+	}
+}
+
+func (r *machineSetReconciler) updateStatus(ctx context.Context, ms *v1alpha1.MachineSet, alive []*v1alpha1.Machine) error {
+	running := int32(0)
+	for _, m := range alive {
+		if m.Status.CurrentStatus.Phase == v1alpha1.MachineRunning {
+			running++
+		}
+	}
+	orig := ms.DeepCopy()
+	ms.Status.Replicas = int32(len(alive))
+	ms.Status.ReadyReplicas = running
+	ms.Status.AvailableReplicas = running
+	ms.Status.FullyLabeledReplicas = int32(len(alive))
+	ms.Status.ObservedGeneration = ms.Generation
+	if equalSetStatus(orig.Status, ms.Status) {
+		return nil
+	}
+	return r.client.Status().Patch(ctx, ms, client.MergeFrom(orig))
+}
+
+func equalSetStatus(a, b v1alpha1.MachineSetStatus) bool {
+	return a.Replicas == b.Replicas && a.ReadyReplicas == b.ReadyReplicas && a.AvailableReplicas == b.AvailableReplicas &&
+		a.FullyLabeledReplicas == b.FullyLabeledReplicas && a.ObservedGeneration == b.ObservedGeneration
+}
+
+func copyMap(m map[string]string) map[string]string {
+	if m == nil {
+		return nil
+	}
+	out := make(map[string]string, len(m))
+	for k, v := range m {
+		out[k] = v
+	}
+	return out
+}

@@ -1,0 +1,86 @@
+package controller
+
+import (
+	"errors"
+	"time"
+
+	"github.com/gardener/machine-controller-manager/pkg/util/provider/driver"
+	"k8s.io/utils/clock"
+)
+
+// Defaults match machine-controller-manager's own.
+const (
+	DefaultCreationTimeout   = 20 * time.Minute
+	DefaultHealthTimeout     = 10 * time.Minute
+	DefaultSafetySweepPeriod = 15 * time.Minute
+	DefaultPollInterval      = 30 * time.Second
+	DefaultDriverCallTimeout = 5 * time.Minute
+	DefaultRetryInterval     = 5 * time.Second
+)
+
+// Options configure the reference controller. The zero value of every field
+// but Driver is usable and means the default named in its comment.
+type Options struct {
+	// Driver is the provider's MCM driver. Required.
+	Driver driver.Driver
+
+	// Namespace restricts the controller to Machines, MachineSets and
+	// MachineClasses in one namespace. Empty means all namespaces.
+	Namespace string
+
+	// Clock decides every timeout and drives the safety sweep.
+	// Nil means the real clock; tests pass a k8s.io/utils/clock/testing.FakeClock.
+	Clock clock.WithTicker
+
+	// CreationTimeout bounds how long a machine may stay Pending before it is
+	// marked Failed. Zero means DefaultCreationTimeout (20 min).
+	CreationTimeout time.Duration
+
+	// HealthTimeout bounds how long a machine may stay Unknown (its node not
+	// Ready, or gone) before it is marked Failed. Zero means DefaultHealthTimeout (10 min).
+	HealthTimeout time.Duration
+
+	// SafetySweepPeriod is how often, on Clock, the orphan-VM sweep runs.
+	// Zero means DefaultSafetySweepPeriod (15 min); negative disables the
+	// periodic sweep (SafetySweep.Sweep can still be called directly).
+	SafetySweepPeriod time.Duration
+
+	// PollInterval is the longest real time a Pending or Unknown machine waits
+	// before its timeouts are checked again against Clock. Zero means
+	// DefaultPollInterval (30 s). Tests that step a fake clock use a short one.
+	PollInterval time.Duration
+
+	// RetryInterval is the first delay before retrying a driver call that
+	// failed with a retryable code; it doubles per attempt up to PollInterval
+	// times ten. Zero means DefaultRetryInterval (5 s).
+	RetryInterval time.Duration
+
+	// DriverCallTimeout bounds each driver call. Zero means DefaultDriverCallTimeout (5 min).
+	DriverCallTimeout time.Duration
+}
+
+// ErrNoDriver is returned by Setup when Options.Driver is nil.
+var ErrNoDriver = errors.New("controller: Options.Driver is required")
+
+func (o Options) withDefaults() (Options, error) {
+	if o.Driver == nil {
+		return o, ErrNoDriver
+	}
+	if o.Clock == nil {
+		o.Clock = clock.RealClock{}
+	}
+	o.CreationTimeout = orDefault(o.CreationTimeout, DefaultCreationTimeout)
+	o.HealthTimeout = orDefault(o.HealthTimeout, DefaultHealthTimeout)
+	o.SafetySweepPeriod = orDefault(o.SafetySweepPeriod, DefaultSafetySweepPeriod)
+	o.PollInterval = orDefault(o.PollInterval, DefaultPollInterval)
+	o.RetryInterval = orDefault(o.RetryInterval, DefaultRetryInterval)
+	o.DriverCallTimeout = orDefault(o.DriverCallTimeout, DefaultDriverCallTimeout)
+	return o, nil
+}
+
+func orDefault(d, def time.Duration) time.Duration {
+	if d == 0 {
+		return def
+	}
+	return d
+}

@@ -1,0 +1,112 @@
+package controller
+
+import (
+	"context"
+	"maps"
+
+	"github.com/gardener/machine-controller-manager/pkg/apis/machine/v1alpha1"
+	corev1 "k8s.io/api/core/v1"
+	"k8s.io/apimachinery/pkg/types"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+	"sigs.k8s.io/controller-runtime/pkg/event"
+	"sigs.k8s.io/controller-runtime/pkg/handler"
+	"sigs.k8s.io/controller-runtime/pkg/predicate"
+	"sigs.k8s.io/controller-runtime/pkg/reconcile"
+)
+
+// machineChanged lets through Machine updates the reconciler must react to
+// and drops the status-only updates it writes itself (which would otherwise
+// bypass the retry backoff), except phase changes, which restart timeouts.
+type machineChanged struct{ predicate.Funcs }
+
+func (machineChanged) Update(e event.UpdateEvent) bool {
+	o, ok1 := e.ObjectOld.(*v1alpha1.Machine)
+	n, ok2 := e.ObjectNew.(*v1alpha1.Machine)
+	if !ok1 || !ok2 {
+		return true
+	}
+	return o.Generation != n.Generation ||
+		!o.DeletionTimestamp.Equal(n.DeletionTimestamp) ||
+		!maps.Equal(o.Labels, n.Labels) ||
+		!maps.Equal(o.Annotations, n.Annotations) ||
+		len(o.Finalizers) != len(n.Finalizers) ||
+		o.Status.CurrentStatus.Phase != n.Status.CurrentStatus.Phase
+}
+
+func (machineChanged) Create(event.CreateEvent) bool   { return true }
+func (machineChanged) Delete(event.DeleteEvent) bool   { return true }
+func (machineChanged) Generic(event.GenericEvent) bool { return true }
+
+// mapByIndex maps an object to the machines whose indexed field equals the
+// value extract reads from it (a node to the machines with its provider ID).
+func mapByIndex(c client.Reader, list *v1alpha1.MachineList, index string, extract client.IndexerFunc) handler.MapFunc {
+	return func(ctx context.Context, o client.Object) []reconcile.Request {
+		var reqs []reconcile.Request
+		for _, v := range extract(o) {
+			machines := list.DeepCopy()
+			if err := c.List(ctx, machines, client.MatchingFields{index: v}); err != nil {
+				continue
+			}
+			reqs = append(reqs, machineRequests(machines.Items)...)
+		}
+		return reqs
+	}
+}
+
+func mapClassToMachines(c client.Reader) handler.MapFunc {
+	return func(ctx context.Context, o client.Object) []reconcile.Request {
+		machines := &v1alpha1.MachineList{}
+		if err := c.List(ctx, machines, client.InNamespace(o.GetNamespace()),
+			client.MatchingFields{indexMachineByClass: o.GetName()}); err != nil {
+			return nil
+		}
+		return machineRequests(machines.Items)
+	}
+}
+
+func mapSecretToMachines(c client.Reader) handler.MapFunc {
+	toMachines := mapClassToMachines(c)
+	return func(ctx context.Context, o client.Object) []reconcile.Request {
+		classes := &v1alpha1.MachineClassList{}
+		if err := c.List(ctx, classes, client.MatchingFields{indexClassBySecret: o.GetNamespace() + "/" + o.GetName()}); err != nil {
+			return nil
+		}
+		var reqs []reconcile.Request
+		for i := range classes.Items {
+			reqs = append(reqs, toMachines(ctx, &classes.Items[i])...)
+		}
+		return reqs
+	}
+}
+
+func mapMachineToClass(_ context.Context, o client.Object) []reconcile.Request {
+	m := o.(*v1alpha1.Machine)
+	if m.Spec.Class.Name == "" {
+		return nil
+	}
+	return []reconcile.Request{{NamespacedName: types.NamespacedName{Namespace: m.Namespace, Name: m.Spec.Class.Name}}}
+}
+
+func mapClassToSecrets(_ context.Context, o client.Object) []reconcile.Request {
+	cls := o.(*v1alpha1.MachineClass)
+	var reqs []reconcile.Request
+	for _, ref := range []*corev1.SecretReference{cls.SecretRef, cls.CredentialsSecretRef} {
+		if ref == nil || ref.Name == "" {
+			continue
+		}
+		ns := ref.Namespace
+		if ns == "" {
+			ns = cls.Namespace
+		}
+		reqs = append(reqs, reconcile.Request{NamespacedName: types.NamespacedName{Namespace: ns, Name: ref.Name}})
+	}
+	return reqs
+}
+
+func machineRequests(items []v1alpha1.Machine) []reconcile.Request {
+	reqs := make([]reconcile.Request, 0, len(items))
+	for i := range items {
+		reqs = append(reqs, reconcile.Request{NamespacedName: client.ObjectKeyFromObject(&items[i])})
+	}
+	return reqs
+}
