@@ -127,7 +127,7 @@ func (r *machineReconciler) waitForInputs(ctx context.Context, m *v1alpha1.Machi
 	}
 	msg := "waiting: " + err.Error()
 	if m.Status.LastOperation.Description != msg {
-		r.recorder.Eventf(m, nil, corev1.EventTypeWarning, "InputMissing", "Reconcile", msg)
+		r.recorder.Eventf(m, nil, corev1.EventTypeWarning, "InputMissing", "Reconcile", "%s", msg)
 		if perr := r.patchStatus(ctx, m, func(m *v1alpha1.Machine) {
 			if m.Status.CurrentStatus.Phase == "" {
 				setPhase(m, v1alpha1.MachinePending, r.opts.Clock.Now())

@@ -40,7 +40,7 @@ func (r *machineReconciler) reconcileDelete(ctx context.Context, m *v1alpha1.Mac
 		// Without class and secret the driver cannot reach the VM. Keep the
 		// finalizer: releasing it now would leak the VM.
 		msg := "cannot delete the VM: " + err.Error()
-		r.recorder.Eventf(m, nil, corev1.EventTypeWarning, "DeleteBlocked", "Delete", msg)
+		r.recorder.Eventf(m, nil, corev1.EventTypeWarning, "DeleteBlocked", "Delete", "%s", msg)
 		return ctrl.Result{RequeueAfter: r.opts.PollInterval}, r.recordDeleteProblem(ctx, m, msg, "")
 	}
 
@@ -58,7 +58,7 @@ func (r *machineReconciler) reconcileDelete(ctx context.Context, m *v1alpha1.Mac
 		}
 		// Not retryable on our own: a human must fix credentials, permissions
 		// or the VM. A change to the class or secret requeues the machine.
-		r.recorder.Eventf(m, nil, corev1.EventTypeWarning, "DeleteMachineFailed", "Delete", ce.Error())
+		r.recorder.Eventf(m, nil, corev1.EventTypeWarning, "DeleteMachineFailed", "Delete", "%s", ce.Error())
 		return ctrl.Result{RequeueAfter: 10 * r.opts.PollInterval}, r.recordDeleteProblem(ctx, m, ce.Error(), ce.Code.String())
 	}
 	if resp != nil && resp.LastKnownState != "" {

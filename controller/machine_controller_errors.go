@@ -32,7 +32,7 @@ func (r *machineReconciler) onCallError(ctx context.Context, m *v1alpha1.Machine
 
 // markFailed moves a machine to the terminal Failed phase.
 func (r *machineReconciler) markFailed(ctx context.Context, m *v1alpha1.Machine, typ v1alpha1.MachineOperationType, msg, code string) error {
-	r.recorder.Eventf(m, nil, corev1.EventTypeWarning, "Failed", string(typ), msg)
+	r.recorder.Eventf(m, nil, corev1.EventTypeWarning, "Failed", string(typ), "%s", msg)
 	now := r.opts.Clock.Now()
 	return r.patchStatus(ctx, m, func(m *v1alpha1.Machine) {
 		setPhase(m, v1alpha1.MachineFailed, now)

@@ -188,7 +188,7 @@ func (s *SafetySweep) deleteOrphan(ctx context.Context, cls *v1alpha1.MachineCla
 
 func (s *SafetySweep) markVanished(ctx context.Context, m *v1alpha1.Machine) error {
 	msg := fmt.Sprintf("VM %s is missing from ListMachines", m.Spec.ProviderID)
-	s.recorder.Eventf(m, nil, corev1.EventTypeWarning, "VMVanished", "SafetySweep", msg)
+	s.recorder.Eventf(m, nil, corev1.EventTypeWarning, "VMVanished", "SafetySweep", "%s", msg)
 	orig := m.DeepCopy()
 	now := s.opts.Clock.Now()
 	setPhase(m, v1alpha1.MachineUnknown, now)

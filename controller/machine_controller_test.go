@@ -1,0 +1,406 @@
+package controller
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/gardener/machine-controller-manager/pkg/apis/machine/v1alpha1"
+	"github.com/gardener/machine-controller-manager/pkg/util/provider/driver"
+	"github.com/gardener/machine-controller-manager/pkg/util/provider/machinecodes/codes"
+	"github.com/gardener/machine-controller-manager/pkg/util/provider/machinecodes/status"
+	corev1 "k8s.io/api/core/v1"
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/runtime"
+	"k8s.io/client-go/tools/events"
+	clocktesting "k8s.io/utils/clock/testing"
+	ctrl "sigs.k8s.io/controller-runtime"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+	"sigs.k8s.io/controller-runtime/pkg/client/fake"
+)
+
+const ns = "default"
+
+var start = time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+
+// fixture is a machine reconciler over controller-runtime's fake client.
+type fixture struct {
+	t      *testing.T
+	client client.Client
+	clock  *clocktesting.FakeClock
+	driver *fakeDriver
+	r      *machineReconciler
+	events *events.FakeRecorder
+}
+
+func newFixture(t *testing.T, d *fakeDriver, objs ...client.Object) *fixture {
+	t.Helper()
+	scheme := runtime.NewScheme()
+	if err := AddToScheme(scheme); err != nil {
+		t.Fatal(err)
+	}
+	base := []client.Object{
+		&v1alpha1.MachineClass{ObjectMeta: metav1.ObjectMeta{Namespace: ns, Name: "cls"},
+			SecretRef: &corev1.SecretReference{Name: "creds"}},
+		&corev1.Secret{ObjectMeta: metav1.ObjectMeta{Namespace: ns, Name: "creds"}, Data: map[string][]byte{"token": []byte("t")}},
+	}
+	c := fake.NewClientBuilder().WithScheme(scheme).
+		WithObjects(append(base, objs...)...).
+		WithStatusSubresource(&v1alpha1.Machine{}).
+		WithIndex(&corev1.Node{}, indexNodeByProviderID, nodeProviderID).
+		Build()
+	clk := clocktesting.NewFakeClock(start)
+	rec := events.NewFakeRecorder(100)
+	opts, err := Options{Driver: d, Clock: clk}.withDefaults()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &fixture{t: t, client: c, clock: clk, driver: d, events: rec,
+		r: &machineReconciler{client: c, recorder: rec, opts: opts}}
+}
+
+func newMachine(name string) *v1alpha1.Machine {
+	return &v1alpha1.Machine{
+		ObjectMeta: metav1.ObjectMeta{Namespace: ns, Name: name},
+		Spec:       v1alpha1.MachineSpec{Class: v1alpha1.ClassSpec{Kind: "MachineClass", Name: "cls"}},
+	}
+}
+
+func readyNode(name, providerID string, ready corev1.ConditionStatus) *corev1.Node {
+	return &corev1.Node{
+		ObjectMeta: metav1.ObjectMeta{Name: name},
+		Spec:       corev1.NodeSpec{ProviderID: providerID},
+		Status:     corev1.NodeStatus{Conditions: []corev1.NodeCondition{{Type: corev1.NodeReady, Status: ready}}},
+	}
+}
+
+func (f *fixture) reconcile(name string) (ctrl.Result, error) {
+	f.t.Helper()
+	return f.r.Reconcile(context.Background(), ctrl.Request{NamespacedName: client.ObjectKey{Namespace: ns, Name: name}})
+}
+
+func (f *fixture) machine(name string) *v1alpha1.Machine {
+	f.t.Helper()
+	m := &v1alpha1.Machine{}
+	if err := f.client.Get(context.Background(), client.ObjectKey{Namespace: ns, Name: name}, m); err != nil {
+		f.t.Fatalf("get machine %s: %v", name, err)
+	}
+	return m
+}
+
+func creates(providerID string) func(*driver.CreateMachineRequest) (*driver.CreateMachineResponse, error) {
+	return func(r *driver.CreateMachineRequest) (*driver.CreateMachineResponse, error) {
+		return &driver.CreateMachineResponse{ProviderID: providerID, NodeName: r.Machine.Name}, nil
+	}
+}
+
+func TestCreateRecordsVMAndWaitsForNode(t *testing.T) {
+	t.Parallel()
+	d := &fakeDriver{CreateFn: func(r *driver.CreateMachineRequest) (*driver.CreateMachineResponse, error) {
+		if string(r.Secret.Data["token"]) != "t" || r.MachineClass.Name != "cls" {
+			return nil, status.Error(codes.InvalidArgument, "class or secret not passed")
+		}
+		return &driver.CreateMachineResponse{ProviderID: "fake:///vm-1", NodeName: "node-1", LastKnownState: "created"}, nil
+	}}
+	f := newFixture(t, d, newMachine("m1"))
+	res, err := f.reconcile("m1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.RequeueAfter <= 0 {
+		t.Errorf("a Pending machine must be polled, got %+v", res)
+	}
+	m := f.machine("m1")
+	if m.Spec.ProviderID != "fake:///vm-1" || m.Labels[NodeLabel] != "node-1" {
+		t.Errorf("providerID %q node label %q", m.Spec.ProviderID, m.Labels[NodeLabel])
+	}
+	if m.Status.CurrentStatus.Phase != v1alpha1.MachinePending || m.Status.LastKnownState != "created" {
+		t.Errorf("status %+v", m.Status)
+	}
+	if !strings.Contains(strings.Join(m.Finalizers, ","), MachineFinalizer) {
+		t.Errorf("finalizer missing: %v", m.Finalizers)
+	}
+	if d.Calls(opStatus) != 1 || d.Calls(opCreate) != 1 || d.Calls(opInitialize) != 1 {
+		t.Errorf("calls: %v", d.calls)
+	}
+	if _, ok := m.Annotations[InitializationPendingAnnotation]; ok {
+		t.Error("Unimplemented InitializeMachine must be skipped, not left pending")
+	}
+
+	// The node registers and becomes Ready: Running.
+	if err := f.client.Create(context.Background(), readyNode("node-1", "fake:///vm-1", corev1.ConditionTrue)); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.reconcile("m1"); err != nil {
+		t.Fatal(err)
+	}
+	if got := f.machine("m1").Status.CurrentStatus.Phase; got != v1alpha1.MachineRunning {
+		t.Fatalf("phase %s, want Running", got)
+	}
+	if d.Calls(opCreate) != 1 {
+		t.Errorf("CreateMachine called again for a machine with a VM: %d calls", d.Calls(opCreate))
+	}
+}
+
+func TestCreateAdoptsExistingVM(t *testing.T) {
+	t.Parallel()
+	d := &fakeDriver{StatusFn: func(*driver.GetMachineStatusRequest) (*driver.GetMachineStatusResponse, error) {
+		return &driver.GetMachineStatusResponse{ProviderID: "fake:///vm-9", NodeName: "n9"}, nil
+	}}
+	f := newFixture(t, d, newMachine("m1"))
+	if _, err := f.reconcile("m1"); err != nil {
+		t.Fatal(err)
+	}
+	if got := f.machine("m1").Spec.ProviderID; got != "fake:///vm-9" {
+		t.Errorf("providerID %q", got)
+	}
+	if d.Calls(opCreate) != 0 {
+		t.Error("CreateMachine called although GetMachineStatus found the VM")
+	}
+}
+
+// TestCreateErrorRecovery drives every code CreateMachine may return.
+func TestCreateErrorRecovery(t *testing.T) {
+	t.Parallel()
+	for code := codes.Canceled; code <= codes.Uninitialized; code++ {
+		t.Run(code.String(), func(t *testing.T) {
+			t.Parallel()
+			d := &fakeDriver{CreateFn: func(*driver.CreateMachineRequest) (*driver.CreateMachineResponse, error) {
+				return nil, status.Error(code, "driver says "+code.String())
+			}}
+			f := newFixture(t, d, newMachine("m1"))
+			_, err := f.reconcile("m1")
+			m := f.machine("m1")
+			if recoveryFor(opCreate, code) == retry {
+				var ce *callError
+				if !errors.As(err, &ce) || ce.Code != code {
+					t.Fatalf("retryable %s: want a callError for backoff, got %v", code, err)
+				}
+				if m.Status.CurrentStatus.Phase != v1alpha1.MachinePending || m.Status.LastOperation.ErrorCode != code.String() {
+					t.Errorf("retryable %s: status %+v", code, m.Status)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatalf("non-retryable %s returned %v; it must not be retried by backoff", code, err)
+			}
+			if m.Status.CurrentStatus.Phase != v1alpha1.MachineFailed {
+				t.Fatalf("non-retryable %s: phase %s, want Failed", code, m.Status.CurrentStatus.Phase)
+			}
+			if !strings.Contains(m.Status.LastOperation.Description, "driver says "+code.String()) {
+				t.Errorf("driver message lost: %q", m.Status.LastOperation.Description)
+			}
+			// Failed is terminal: no further driver calls.
+			before := d.Calls(opCreate)
+			if _, err := f.reconcile("m1"); err != nil || d.Calls(opCreate) != before {
+				t.Errorf("Failed machine was reconciled again: err %v, calls %d→%d", err, before, d.Calls(opCreate))
+			}
+		})
+	}
+}
+
+func TestInitializationRetriedUntilItSucceeds(t *testing.T) {
+	t.Parallel()
+	attempts := 0
+	d := &fakeDriver{
+		CreateFn: creates("fake:///vm-1"),
+		InitializeFn: func(r *driver.InitializeMachineRequest) (*driver.InitializeMachineResponse, error) {
+			if r.Machine.Spec.ProviderID != "fake:///vm-1" {
+				return nil, status.Error(codes.Internal, "InitializeMachine got no provider ID")
+			}
+			attempts++
+			if attempts == 1 {
+				return nil, status.Error(codes.Uninitialized, "network not ready")
+			}
+			return &driver.InitializeMachineResponse{ProviderID: "fake:///vm-1", NodeName: "m1"}, nil
+		},
+	}
+	f := newFixture(t, d, newMachine("m1"))
+	if _, err := f.reconcile("m1"); err != nil {
+		t.Fatal(err)
+	}
+	m := f.machine("m1")
+	if m.Spec.ProviderID == "" || m.Annotations[InitializationPendingAnnotation] == "" {
+		t.Fatalf("VM must be recorded with initialization pending: %+v", m.ObjectMeta)
+	}
+	if _, err := f.reconcile("m1"); err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := f.machine("m1").Annotations[InitializationPendingAnnotation]; ok || attempts != 2 {
+		t.Errorf("initialization not completed: attempts %d", attempts)
+	}
+}
+
+func TestTimeoutsOnInjectedClock(t *testing.T) {
+	t.Parallel()
+	d := &fakeDriver{CreateFn: creates("fake:///vm-1")}
+	f := newFixture(t, d, newMachine("m1"))
+	if _, err := f.reconcile("m1"); err != nil {
+		t.Fatal(err)
+	}
+	f.clock.Step(DefaultCreationTimeout - time.Second)
+	if _, err := f.reconcile("m1"); err != nil {
+		t.Fatal(err)
+	}
+	if got := f.machine("m1").Status.CurrentStatus.Phase; got != v1alpha1.MachinePending {
+		t.Fatalf("before the creation timeout: %s", got)
+	}
+	f.clock.Step(2 * time.Second)
+	if _, err := f.reconcile("m1"); err != nil {
+		t.Fatal(err)
+	}
+	m := f.machine("m1")
+	if m.Status.CurrentStatus.Phase != v1alpha1.MachineFailed || !strings.Contains(m.Status.LastOperation.Description, "creation timeout") {
+		t.Fatalf("after the creation timeout: %+v", m.Status)
+	}
+}
+
+func TestHealthTimeout(t *testing.T) {
+	t.Parallel()
+	d := &fakeDriver{CreateFn: creates("fake:///vm-1")}
+	node := readyNode("m1", "fake:///vm-1", corev1.ConditionTrue)
+	f := newFixture(t, d, newMachine("m1"), node)
+	for i := 0; i < 2; i++ {
+		if _, err := f.reconcile("m1"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if got := f.machine("m1").Status.CurrentStatus.Phase; got != v1alpha1.MachineRunning {
+		t.Fatalf("phase %s, want Running", got)
+	}
+	ctx := context.Background()
+	node.Status.Conditions[0].Status = corev1.ConditionUnknown
+	if err := f.client.Status().Update(ctx, node); err != nil {
+		t.Fatal(err)
+	}
+	steps := []struct {
+		advance time.Duration
+		want    v1alpha1.MachinePhase
+	}{
+		{0, v1alpha1.MachineUnknown},
+		{DefaultHealthTimeout - time.Second, v1alpha1.MachineUnknown},
+		{2 * time.Second, v1alpha1.MachineFailed},
+	}
+	for _, s := range steps {
+		f.clock.Step(s.advance)
+		if _, err := f.reconcile("m1"); err != nil {
+			t.Fatal(err)
+		}
+		if got := f.machine("m1").Status.CurrentStatus.Phase; got != s.want {
+			t.Fatalf("after +%s: phase %s, want %s", s.advance, got, s.want)
+		}
+	}
+}
+
+func TestUnknownRecoversWhenNodeReadyAgain(t *testing.T) {
+	t.Parallel()
+	d := &fakeDriver{CreateFn: creates("fake:///vm-1")}
+	f := newFixture(t, d, newMachine("m1"))
+	ctx := context.Background()
+	if _, err := f.reconcile("m1"); err != nil {
+		t.Fatal(err)
+	}
+	// Node never registered yet → stays Pending; register it NotReady after Running.
+	node := readyNode("m1", "fake:///vm-1", corev1.ConditionTrue)
+	if err := f.client.Create(ctx, node); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.reconcile("m1"); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.client.Delete(ctx, node); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.reconcile("m1"); err != nil {
+		t.Fatal(err)
+	}
+	if got := f.machine("m1").Status.CurrentStatus.Phase; got != v1alpha1.MachineUnknown {
+		t.Fatalf("node gone: phase %s, want Unknown", got)
+	}
+	node.ResourceVersion = ""
+	if err := f.client.Create(ctx, node); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.reconcile("m1"); err != nil {
+		t.Fatal(err)
+	}
+	if got := f.machine("m1").Status.CurrentStatus.Phase; got != v1alpha1.MachineRunning {
+		t.Fatalf("node back: phase %s, want Running", got)
+	}
+}
+
+func TestDeleteErrorRecovery(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name         string
+		deleteErr    error
+		wantErr      bool
+		wantFinalize bool
+	}{
+		{"ok", nil, false, true},
+		{"unavailable retries", status.Error(codes.Unavailable, "throttled"), true, false},
+		{"unauthenticated waits for a fix", status.Error(codes.Unauthenticated, "bad key"), false, false},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			d := &fakeDriver{
+				CreateFn: creates("fake:///vm-1"),
+				DeleteFn: func(r *driver.DeleteMachineRequest) (*driver.DeleteMachineResponse, error) {
+					if r.Machine.Spec.ProviderID != "fake:///vm-1" {
+						return nil, status.Error(codes.InvalidArgument, "wrong machine")
+					}
+					return &driver.DeleteMachineResponse{}, tc.deleteErr
+				},
+			}
+			f := newFixture(t, d, newMachine("m1"), readyNode("m1", "fake:///vm-1", corev1.ConditionTrue))
+			ctx := context.Background()
+			if _, err := f.reconcile("m1"); err != nil {
+				t.Fatal(err)
+			}
+			if err := f.client.Delete(ctx, f.machine("m1")); err != nil {
+				t.Fatal(err)
+			}
+			_, err := f.reconcile("m1")
+			if (err != nil) != tc.wantErr {
+				t.Fatalf("error %v, want error: %v", err, tc.wantErr)
+			}
+			gone := apierrors.IsNotFound(f.client.Get(ctx, client.ObjectKey{Namespace: ns, Name: "m1"}, &v1alpha1.Machine{}))
+			if gone != tc.wantFinalize {
+				t.Fatalf("machine gone %v, want %v", gone, tc.wantFinalize)
+			}
+			nodeGone := apierrors.IsNotFound(f.client.Get(ctx, client.ObjectKey{Name: "m1"}, &corev1.Node{}))
+			if nodeGone != tc.wantFinalize {
+				t.Errorf("node gone %v, want %v", nodeGone, tc.wantFinalize)
+			}
+			if !tc.wantFinalize {
+				m := f.machine("m1")
+				if m.Status.CurrentStatus.Phase != v1alpha1.MachineTerminating || m.Status.LastOperation.Type != v1alpha1.MachineOperationDelete {
+					t.Errorf("status %+v", m.Status)
+				}
+			}
+		})
+	}
+}
+
+func TestMissingClassIsReportedAndPolled(t *testing.T) {
+	t.Parallel()
+	d := &fakeDriver{CreateFn: creates("fake:///vm-1")}
+	m := newMachine("m1")
+	m.Spec.Class.Name = "absent"
+	f := newFixture(t, d, m)
+	res, err := f.reconcile("m1")
+	if err != nil || res.RequeueAfter == 0 {
+		t.Fatalf("got %+v, %v", res, err)
+	}
+	got := f.machine("m1")
+	if !strings.Contains(got.Status.LastOperation.Description, "MachineClass default/absent not found") {
+		t.Errorf("description %q does not name the missing class", got.Status.LastOperation.Description)
+	}
+	if d.Calls(opCreate) != 0 {
+		t.Error("driver called without a class")
+	}
+}
