@@ -25,6 +25,7 @@ type eventRecorder interface {
 // (machine_controller_node.go) and delete (machine_controller_delete.go).
 type machineReconciler struct {
 	client   client.Client
+	reader   client.Reader // uncached, for decisions that call the driver to create
 	recorder eventRecorder
 	opts     Options
 }
@@ -51,7 +52,15 @@ func (r *machineReconciler) Reconcile(ctx context.Context, req ctrl.Request) (ct
 		return r.waitForInputs(ctx, m, err)
 	}
 	if m.Spec.ProviderID == "" {
-		return r.reconcileCreate(ctx, m, in)
+		// Creating costs money and cannot be undone by a conflict: decide on
+		// the server's copy, not on a cache that may lag our own writes.
+		if err := r.reader.Get(ctx, req.NamespacedName, m); err != nil {
+			return ctrl.Result{}, client.IgnoreNotFound(err)
+		}
+		if m.Spec.ProviderID == "" && m.DeletionTimestamp.IsZero() && m.Status.CurrentStatus.Phase != v1alpha1.MachineFailed {
+			return r.reconcileCreate(ctx, m, in)
+		}
+		return ctrl.Result{RequeueAfter: r.opts.RetryInterval}, nil // the cache is behind; look again
 	}
 	return r.reconcileNode(ctx, m, in)
 }

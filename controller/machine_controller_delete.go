@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"time"
 
 	"github.com/gardener/machine-controller-manager/pkg/apis/machine/v1alpha1"
 	"github.com/gardener/machine-controller-manager/pkg/util/provider/driver"
@@ -13,6 +14,11 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/client"
 	"sigs.k8s.io/controller-runtime/pkg/controller/controllerutil"
 )
+
+// recheckAfterHumanFix is how long a delete that failed with a non-retryable
+// code waits before trying again on its own; a change to the machine's class
+// or secret (the usual fix) requeues it at once.
+const recheckAfterHumanFix = 5 * time.Minute
 
 // reconcileDelete deletes the VM through DeleteMachine (always, even without
 // a provider ID: a create may have committed before failing), then the Node,
@@ -59,7 +65,7 @@ func (r *machineReconciler) reconcileDelete(ctx context.Context, m *v1alpha1.Mac
 		// Not retryable on our own: a human must fix credentials, permissions
 		// or the VM. A change to the class or secret requeues the machine.
 		r.recorder.Eventf(m, nil, corev1.EventTypeWarning, "DeleteMachineFailed", "Delete", "%s", ce.Error())
-		return ctrl.Result{RequeueAfter: 10 * r.opts.PollInterval}, r.recordDeleteProblem(ctx, m, ce.Error(), ce.Code.String())
+		return ctrl.Result{RequeueAfter: recheckAfterHumanFix}, r.recordDeleteProblem(ctx, m, ce.Error(), ce.Code.String())
 	}
 	if resp != nil && resp.LastKnownState != "" {
 		if err := r.patchStatus(ctx, m, func(m *v1alpha1.Machine) { m.Status.LastKnownState = resp.LastKnownState }); err != nil {

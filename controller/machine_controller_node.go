@@ -44,7 +44,9 @@ func (r *machineReconciler) reconcileNode(ctx context.Context, m *v1alpha1.Machi
 		return r.pollBefore(m, r.opts.CreationTimeout), nil
 	case v1alpha1.MachineRunning:
 		if ready {
-			return ctrl.Result{}, nil
+			// Node events wake us; the periodic look also notices a phase
+			// the safety sweep changed.
+			return ctrl.Result{RequeueAfter: 10 * r.opts.PollInterval}, nil
 		}
 		r.recorder.Eventf(m, node, corev1.EventTypeWarning, "Unhealthy", "HealthCheck", "%s; machine is Unknown", why)
 		if err := r.patchStatus(ctx, m, func(m *v1alpha1.Machine) {

@@ -59,7 +59,7 @@ func newFixture(t *testing.T, d *fakeDriver, objs ...client.Object) *fixture {
 		t.Fatal(err)
 	}
 	return &fixture{t: t, client: c, clock: clk, driver: d, events: rec,
-		r: &machineReconciler{client: c, recorder: rec, opts: opts}}
+		r: &machineReconciler{client: c, reader: c, recorder: rec, opts: opts}}
 }
 
 func newMachine(name string) *v1alpha1.Machine {

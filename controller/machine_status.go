@@ -49,18 +49,20 @@ func phaseAge(m *v1alpha1.Machine, now time.Time) time.Duration {
 }
 
 // patchStatus applies mutate to m and writes the status subresource with a
-// merge patch, leaving m holding the server's answer.
+// merge patch, leaving m holding the server's answer. The patch carries m's
+// resourceVersion: a decision taken on a stale copy fails with a conflict
+// and is retried on fresh data instead of overwriting newer state.
 func (r *machineReconciler) patchStatus(ctx context.Context, m *v1alpha1.Machine, mutate func(*v1alpha1.Machine)) error {
 	orig := m.DeepCopy()
 	mutate(m)
-	return r.client.Status().Patch(ctx, m, client.MergeFrom(orig))
+	return r.client.Status().Patch(ctx, m, client.MergeFromWithOptions(orig, client.MergeFromWithOptimisticLock{}))
 }
 
 // patchMeta applies mutate to m and writes spec and metadata with a merge patch.
 func (r *machineReconciler) patchMeta(ctx context.Context, m *v1alpha1.Machine, mutate func(*v1alpha1.Machine)) error {
 	orig := m.DeepCopy()
 	mutate(m)
-	return r.client.Patch(ctx, m, client.MergeFrom(orig))
+	return r.client.Patch(ctx, m, client.MergeFromWithOptions(orig, client.MergeFromWithOptimisticLock{}))
 }
 
 func setLabel(m *v1alpha1.Machine, key, value string) {

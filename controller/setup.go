@@ -58,7 +58,7 @@ func Setup(ctx context.Context, mgr manager.Manager, opts Options) (*Controller,
 	cl := mgr.GetClient()
 	limiter := workqueue.NewTypedItemExponentialFailureRateLimiter[reconcile.Request](opts.RetryInterval, 10*opts.PollInterval)
 
-	mr := &machineReconciler{client: cl, recorder: rec, opts: opts}
+	mr := &machineReconciler{client: cl, reader: mgr.GetAPIReader(), recorder: rec, opts: opts}
 	if err := ctrl.NewControllerManagedBy(mgr).Named("machine").
 		For(&v1alpha1.Machine{}, builder.WithPredicates(machineChanged{})).
 		Watches(&corev1.Node{}, handler.EnqueueRequestsFromMapFunc(mapByIndex(cl, &v1alpha1.MachineList{}, indexMachineByProviderID, nodeProviderID))).

@@ -15,8 +15,8 @@ import (
 )
 
 // machineChanged lets through Machine updates the reconciler must react to
-// and drops the status-only updates it writes itself (which would otherwise
-// bypass the retry backoff), except phase changes, which restart timeouts.
+// and drops the status-only updates it writes itself, which would otherwise
+// bypass the retry backoff and the waits the contract prescribes.
 type machineChanged struct{ predicate.Funcs }
 
 func (machineChanged) Update(e event.UpdateEvent) bool {
@@ -29,8 +29,7 @@ func (machineChanged) Update(e event.UpdateEvent) bool {
 		!o.DeletionTimestamp.Equal(n.DeletionTimestamp) ||
 		!maps.Equal(o.Labels, n.Labels) ||
 		!maps.Equal(o.Annotations, n.Annotations) ||
-		len(o.Finalizers) != len(n.Finalizers) ||
-		o.Status.CurrentStatus.Phase != n.Status.CurrentStatus.Phase
+		len(o.Finalizers) != len(n.Finalizers)
 }
 
 func (machineChanged) Create(event.CreateEvent) bool   { return true }
