@@ -3,6 +3,7 @@ package controller
 import (
 	"context"
 	"fmt"
+	"net/http"
 	"sync"
 	"testing"
 	"time"
@@ -12,13 +13,17 @@ import (
 	"github.com/gardener/machine-controller-manager/pkg/util/provider/machinecodes/status"
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
+	rbacv1 "k8s.io/api/rbac/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/runtime"
+	"k8s.io/client-go/rest"
 	clocktesting "k8s.io/utils/clock/testing"
 	ctrl "sigs.k8s.io/controller-runtime"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 	"sigs.k8s.io/controller-runtime/pkg/log/zap"
 	metricsserver "sigs.k8s.io/controller-runtime/pkg/metrics/server"
 
+	"github.com/machine-conformance/machine-conformance/controller/rbac"
 	"github.com/machine-conformance/machine-conformance/internal/testcluster"
 )
 
@@ -51,9 +56,14 @@ var _ = BeforeSuite(func() {
 
 	scheme := runtime.NewScheme()
 	Expect(AddToScheme(scheme)).To(Succeed())
-	mgr, err := ctrl.NewManager(env.Config, ctrl.Options{Scheme: scheme, Metrics: metricsserver.Options{BindAddress: "0"}})
+	k8s, err = client.New(env.Config, client.Options{Scheme: scheme}) // the test's own, admin
 	Expect(err).NotTo(HaveOccurred())
-	k8s = mgr.GetClient()
+
+	// The controller runs as a user bound to nothing but the shipped ClusterRole.
+	restricted := bindShippedRole(ctx)
+	restricted.Wrap(forbidden.wrap)
+	mgr, err := ctrl.NewManager(restricted, ctrl.Options{Scheme: scheme, Metrics: metricsserver.Options{BindAddress: "0"}})
+	Expect(err).NotTo(HaveOccurred())
 
 	cloud = newMemCloud()
 	fakeTime = clocktesting.NewFakeClock(time.Now())
@@ -81,10 +91,59 @@ var _ = AfterSuite(func() {
 		stopMgr()
 		<-mgrDone
 	}
+	Expect(forbidden.seen()).To(BeEmpty(), "the controller was refused by RBAC: controller/rbac/clusterrole.yaml lacks a rule")
 	if env != nil {
 		Expect(env.Stop()).To(Succeed())
 	}
 })
+
+const controllerUser = "reference-machine-controller"
+
+// bindShippedRole installs controller/rbac/clusterrole.yaml, binds it to a
+// fresh user and returns that user's rest.Config.
+func bindShippedRole(ctx context.Context) *rest.Config {
+	role, err := rbac.ClusterRole()
+	Expect(err).NotTo(HaveOccurred())
+	Expect(k8s.Create(ctx, role)).To(Succeed())
+	Expect(k8s.Create(ctx, &rbacv1.ClusterRoleBinding{
+		ObjectMeta: metav1.ObjectMeta{Name: controllerUser},
+		RoleRef:    rbacv1.RoleRef{APIGroup: rbacv1.GroupName, Kind: "ClusterRole", Name: role.Name},
+		Subjects:   []rbacv1.Subject{{Kind: rbacv1.UserKind, APIGroup: rbacv1.GroupName, Name: controllerUser}},
+	})).To(Succeed())
+	cfg, err := env.AddUser(controllerUser, nil)
+	Expect(err).NotTo(HaveOccurred())
+	return cfg
+}
+
+// forbiddenLog records every request the API server refused with 403.
+type forbiddenLog struct {
+	mu       sync.Mutex
+	requests []string
+}
+
+var forbidden = &forbiddenLog{}
+
+func (f *forbiddenLog) wrap(rt http.RoundTripper) http.RoundTripper {
+	return roundTripFunc(func(req *http.Request) (*http.Response, error) {
+		resp, err := rt.RoundTrip(req)
+		if err == nil && resp.StatusCode == http.StatusForbidden {
+			f.mu.Lock()
+			f.requests = append(f.requests, req.Method+" "+req.URL.Path)
+			f.mu.Unlock()
+		}
+		return resp, err
+	})
+}
+
+func (f *forbiddenLog) seen() []string {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return append([]string(nil), f.requests...)
+}
+
+type roundTripFunc func(*http.Request) (*http.Response, error)
+
+func (f roundTripFunc) RoundTrip(r *http.Request) (*http.Response, error) { return f(r) }
 
 // memCloud is a minimal, concurrency-safe in-memory driver for the envtest
 // tier, with scripted errors per machine name and method.
