@@ -78,20 +78,65 @@ func (s *SafetySweep) Sweep(ctx context.Context) (SweepReport, error) {
 		return report, fmt.Errorf("safety sweep: listing MachineClasses: %w", err)
 	}
 	var errs []error
+	listed := make([]classVMs, 0, len(classes.Items))
 	for i := range classes.Items {
 		report.Classes++
-		if err := s.sweepClass(ctx, &classes.Items[i], &report); err != nil {
+		cv, err := s.listVMs(ctx, &classes.Items[i], &report)
+		if err != nil {
 			errs = append(errs, err)
+			continue
 		}
+		if cv != nil {
+			listed = append(listed, *cv)
+		}
+	}
+	// List machines after the VMs: a machine that records its provider ID in
+	// between is then seen with it. Machines of every namespace in scope
+	// count, since classes in two namespaces may name the same cluster.
+	machines := &v1alpha1.MachineList{}
+	if err := s.reader.List(ctx, machines, client.InNamespace(s.opts.Namespace)); err != nil {
+		return report, errors.Join(append(errs, err)...)
+	}
+	known := indexMachines(machines.Items)
+	for _, cv := range listed {
+		errs = append(errs, s.sweepClass(ctx, cv, known, &report))
 	}
 	return report, errors.Join(errs...)
 }
 
-func (s *SafetySweep) sweepClass(ctx context.Context, cls *v1alpha1.MachineClass, report *SweepReport) error {
+// classVMs is one class's ListMachines answer.
+type classVMs struct {
+	class *v1alpha1.MachineClass
+	in    driverInputs
+	vms   map[string]string // provider ID → machine name
+}
+
+// knownMachines indexes every machine in scope.
+type knownMachines struct {
+	all          []v1alpha1.Machine
+	byProviderID map[string]*v1alpha1.Machine
+	inFlight     map[string]bool // machine names that may own an unrecorded VM
+}
+
+func indexMachines(items []v1alpha1.Machine) knownMachines {
+	k := knownMachines{all: items, byProviderID: map[string]*v1alpha1.Machine{}, inFlight: map[string]bool{}}
+	for i := range items {
+		m := &items[i]
+		if m.Spec.ProviderID != "" {
+			k.byProviderID[m.Spec.ProviderID] = m
+		}
+		if inFlight(m) {
+			k.inFlight[m.Name] = true
+		}
+	}
+	return k
+}
+
+func (s *SafetySweep) listVMs(ctx context.Context, cls *v1alpha1.MachineClass, report *SweepReport) (*classVMs, error) {
 	key := client.ObjectKeyFromObject(cls)
 	in, err := secretForClass(ctx, s.reader, cls)
 	if err != nil {
-		return fmt.Errorf("safety sweep of MachineClass %s: %w", key, err)
+		return nil, fmt.Errorf("safety sweep of MachineClass %s: %w", key, err)
 	}
 	callCtx, cancel := context.WithTimeout(ctx, s.opts.DriverCallTimeout)
 	defer cancel()
@@ -99,55 +144,46 @@ func (s *SafetySweep) sweepClass(ctx context.Context, cls *v1alpha1.MachineClass
 	if ce := classify(opList, err); ce != nil {
 		if ce.Code == codes.Unimplemented {
 			report.Skipped = append(report.Skipped, key)
-			return nil
+			return nil, nil
 		}
-		return fmt.Errorf("safety sweep of MachineClass %s: %w", key, ce)
+		return nil, fmt.Errorf("safety sweep of MachineClass %s: %w", key, ce)
 	}
-	// List machines after the VMs: a machine that records its provider ID in
-	// between is then seen with it.
-	machines := &v1alpha1.MachineList{}
-	if err := s.reader.List(ctx, machines, client.InNamespace(cls.Namespace)); err != nil {
-		return err
+	cv := &classVMs{class: cls, in: in, vms: map[string]string{}}
+	if resp != nil && resp.MachineList != nil {
+		cv.vms = resp.MachineList
 	}
-	byProviderID := map[string]*v1alpha1.Machine{}
-	byName := map[string]*v1alpha1.Machine{}
-	for i := range machines.Items {
-		m := &machines.Items[i]
-		byName[m.Name] = m
-		if m.Spec.ProviderID != "" {
-			byProviderID[m.Spec.ProviderID] = m
-		}
-	}
-	var vms map[string]string
-	if resp != nil {
-		vms = resp.MachineList
-	}
+	return cv, nil
+}
+
+func (s *SafetySweep) sweepClass(ctx context.Context, cv classVMs, known knownMachines, report *SweepReport) error {
+	key := client.ObjectKeyFromObject(cv.class)
 	var errs []error
-	for providerID, name := range vms {
-		if _, ok := byProviderID[providerID]; ok {
+	for providerID, name := range cv.vms {
+		if _, ok := known.byProviderID[providerID]; ok {
 			continue
 		}
 		vm := OrphanVM{Class: key, ProviderID: providerID, MachineName: name}
-		if m, ok := byName[name]; ok && inFlight(m) {
+		if known.inFlight[name] {
 			report.Spared = append(report.Spared, vm)
 			continue
 		}
-		if err := s.deleteOrphan(ctx, cls, in, vm); err != nil {
+		if err := s.deleteOrphan(ctx, cv.class, cv.in, vm); err != nil {
 			errs = append(errs, err)
 			continue
 		}
 		report.Deleted = append(report.Deleted, vm)
 	}
-	for i := range machines.Items {
-		m := &machines.Items[i]
-		if m.Spec.Class.Name != cls.Name || m.Spec.ProviderID == "" || m.Status.CurrentStatus.Phase != v1alpha1.MachineRunning {
+	for i := range known.all {
+		m := &known.all[i]
+		if m.Namespace != cv.class.Namespace || m.Spec.Class.Name != cv.class.Name || m.Spec.ProviderID == "" ||
+			m.Status.CurrentStatus.Phase != v1alpha1.MachineRunning {
 			continue
 		}
-		if _, ok := vms[m.Spec.ProviderID]; ok {
+		if _, ok := cv.vms[m.Spec.ProviderID]; ok {
 			continue
 		}
 		report.Vanished = append(report.Vanished, client.ObjectKeyFromObject(m))
-		if err := s.markVanished(ctx, m); err != nil {
+		if err := s.markVanished(ctx, m.DeepCopy()); err != nil {
 			errs = append(errs, err)
 		}
 	}

@@ -1,0 +1,71 @@
+package controller
+
+import (
+	"github.com/gardener/machine-controller-manager/pkg/apis/machine/v1alpha1"
+	. "github.com/onsi/ginkgo/v2"
+	. "github.com/onsi/gomega"
+	corev1 "k8s.io/api/core/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+)
+
+var _ = Describe("MachineSet", func() {
+	It("keeps replicas and replaces a Failed machine, deleting its VM", func(ctx SpecContext) {
+		namespace := newNamespace(ctx)
+		labels := map[string]string{"pool": "a"}
+		ms := &v1alpha1.MachineSet{
+			ObjectMeta: metav1.ObjectMeta{Namespace: namespace, Name: "pool-a"},
+			Spec: v1alpha1.MachineSetSpec{
+				Replicas:     2,
+				Selector:     &metav1.LabelSelector{MatchLabels: labels},
+				MachineClass: v1alpha1.ClassSpec{Kind: "MachineClass", Name: "cls"},
+				Template: v1alpha1.MachineTemplateSpec{
+					ObjectMeta: metav1.ObjectMeta{Labels: labels},
+					Spec:       v1alpha1.MachineSpec{Class: v1alpha1.ClassSpec{Kind: "MachineClass", Name: "cls"}},
+				},
+			},
+		}
+		Expect(k8s.Create(ctx, ms)).To(Succeed())
+		owned := func() []v1alpha1.Machine {
+			list := &v1alpha1.MachineList{}
+			Expect(k8s.List(ctx, list, client.InNamespace(namespace), client.MatchingLabels(labels))).To(Succeed())
+			var alive []v1alpha1.Machine
+			for _, m := range list.Items {
+				if m.DeletionTimestamp.IsZero() && m.Spec.ProviderID != "" {
+					alive = append(alive, m)
+				}
+			}
+			return alive
+		}
+		Eventually(owned, waitFor, poll).Should(HaveLen(2))
+		Consistently(func() int {
+			list := &v1alpha1.MachineList{}
+			_ = k8s.List(ctx, list, client.InNamespace(namespace))
+			return len(list.Items)
+		}, "300ms", poll).Should(Equal(2), "MachineSet created more machines than replicas")
+
+		// Both nodes join: the set reports two ready replicas.
+		for _, m := range owned() {
+			registerNode(ctx, m.Labels[NodeLabel], m.Spec.ProviderID, corev1.ConditionTrue)
+		}
+		Eventually(func() int32 {
+			_ = k8s.Get(ctx, client.ObjectKeyFromObject(ms), ms)
+			return ms.Status.ReadyReplicas
+		}, waitFor, poll).Should(Equal(int32(2)))
+
+		// One machine fails: the set deletes it (and its VM) and creates a replacement.
+		victim := owned()[0]
+		patch := client.MergeFrom(victim.DeepCopy())
+		victim.Status.CurrentStatus.Phase = v1alpha1.MachineFailed
+		Expect(k8s.Status().Patch(ctx, &victim, patch)).To(Succeed())
+		Eventually(isGone(ctx, &victim), waitFor, poll).Should(BeTrue())
+		Expect(cloud.has(victim.Spec.ProviderID)).To(BeFalse(), "the failed machine's VM leaked")
+		Eventually(func() []string {
+			var names []string
+			for _, m := range owned() {
+				names = append(names, m.Name)
+			}
+			return names
+		}, waitFor, poll).Should(And(HaveLen(2), Not(ContainElement(victim.Name))))
+	})
+})
