@@ -178,7 +178,10 @@ var _ = Describe("machine lifecycle", func() {
 		cloud.failNext(opDelete, "d2", status.Error(codes.Unauthenticated, "bad key"))
 		m, _ := getMachine(ctx, namespace, "d2")()
 		Expect(k8s.Delete(ctx, m)).To(Succeed())
-		Eventually(func() v1alpha1.MachineState { m, _ := getMachine(ctx, namespace, "d2")(); return m.Status.LastOperation.State },
+		Eventually(func() v1alpha1.MachineState {
+			m, _ := getMachine(ctx, namespace, "d2")()
+			return m.Status.LastOperation.State
+		},
 			waitFor, poll).Should(Equal(v1alpha1.MachineStateFailed))
 		Consistently(isGone(ctx, m), 300*time.Millisecond, poll).Should(BeFalse())
 		Expect(cloud.has(providerID)).To(BeTrue())
