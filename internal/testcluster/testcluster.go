@@ -13,6 +13,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"time"
 
 	"github.com/machine-conformance/machine-conformance/internal/crds"
 	"k8s.io/client-go/rest"
@@ -29,12 +30,17 @@ type Options struct {
 	CRDDir string
 	// SkipCRDs starts a bare API server, for testing behaviour without the CRDs.
 	SkipCRDs bool
+	// ControllerManager also runs kube-controller-manager's namespace and
+	// garbage-collector controllers, so namespaces and owned objects are
+	// really deleted. It adds about a second to Start.
+	ControllerManager bool
 }
 
 // Cluster is a running embedded control plane.
 type Cluster struct {
 	Config *rest.Config
 	env    *envtest.Environment
+	kcm    *controllerManager
 }
 
 // ErrNoAssets means the control-plane binaries could not be found or built.
@@ -60,11 +66,25 @@ func Start(ctx context.Context, opts Options) (*Cluster, error) {
 	if err != nil {
 		return nil, fmt.Errorf("starting kube-apiserver and etcd from %s: %w", assets, err)
 	}
-	return &Cluster{Config: cfg, env: env}, nil
+	c := &Cluster{Config: cfg, env: env}
+	if opts.ControllerManager {
+		if c.kcm, err = startControllerManager(env, assets); err != nil {
+			return nil, errors.Join(err, env.Stop())
+		}
+	}
+	return c, nil
 }
 
 // Stop stops the control plane and removes its data.
-func (c *Cluster) Stop() error { return c.env.Stop() }
+func (c *Cluster) Stop() error {
+	var errs []error
+	if c.kcm != nil {
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		errs = append(errs, c.kcm.stop(ctx))
+	}
+	return errors.Join(append(errs, c.env.Stop())...)
+}
 
 // AddUser returns a rest.Config for a user in the given groups, for tests of
 // RBAC; pass nil groups for a user with no rights but what RBAC grants.

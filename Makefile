@@ -1,0 +1,10 @@
+# Every target is one line and calls a script in hack/.
+PROVIDER ?= memory
+
+.PHONY: conformance test test-short envtest-assets controller bench
+conformance:     ; hack/conformance.sh $(PROVIDER)
+test:            ; hack/test.sh
+test-short:      ; hack/test.sh -short
+envtest-assets:  ; hack/envtest-assets.sh
+controller:      ; hack/build.sh
+bench:           ; hack/bench.sh

@@ -1,0 +1,10 @@
+#!/usr/bin/env bash
+# test.sh runs every test: unit tests, then the envtest tier against a real
+# kube-apiserver and etcd (built once by envtest-assets.sh and cached).
+# Extra arguments go to `go test`; -short skips the envtest tier.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+KUBEBUILDER_ASSETS="$(hack/envtest-assets.sh)"
+export KUBEBUILDER_ASSETS
+go vet ./...
+go test -count=1 "$@" ./...
