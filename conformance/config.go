@@ -1,0 +1,56 @@
+package conformance
+
+import (
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/machine-conformance/machine-conformance/internal/testcluster"
+	"github.com/machine-conformance/machine-conformance/providers"
+)
+
+// Config says what to verify and where.
+type Config struct {
+	// Provider is the provider under test. Required: Name, NewDriver,
+	// SampleProviderSpec and SampleSecret must be set.
+	Provider providers.Provider
+	// Env is passed to Provider.NewDriver, after the simulator's settings
+	// (if the provider has a simulator), so entries here win.
+	Env map[string]string
+	// Cluster configures the embedded control plane.
+	Cluster testcluster.Options
+	// Timeout bounds each wait for the controller or the API server, in real
+	// time. Zero means 60 s.
+	Timeout time.Duration
+}
+
+// ErrInvalidConfig wraps every problem Validate finds.
+var ErrInvalidConfig = errors.New("invalid conformance config")
+
+// Validate checks the config up front, naming the field at fault.
+func (c *Config) Validate() error {
+	var errs []error
+	p := c.Provider
+	if p.Name == "" {
+		errs = append(errs, errors.New("Config.Provider.Name is empty"))
+	}
+	if p.NewDriver == nil {
+		errs = append(errs, fmt.Errorf("Config.Provider.NewDriver of provider %q is nil", p.Name))
+	}
+	if len(p.SampleProviderSpec) == 0 {
+		errs = append(errs, fmt.Errorf("Config.Provider.SampleProviderSpec of provider %q is empty: the suite needs a valid MachineClass providerSpec", p.Name))
+	}
+	if len(p.SampleSecret) == 0 {
+		errs = append(errs, fmt.Errorf("Config.Provider.SampleSecret of provider %q is empty: the suite needs the class's secret data", p.Name))
+	}
+	if c.Timeout < 0 {
+		errs = append(errs, fmt.Errorf("Config.Timeout is negative (%s)", c.Timeout))
+	}
+	if len(errs) > 0 {
+		return fmt.Errorf("%w: %w", ErrInvalidConfig, errors.Join(errs...))
+	}
+	if c.Timeout == 0 {
+		c.Timeout = 60 * time.Second
+	}
+	return nil
+}

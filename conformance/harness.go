@@ -1,0 +1,166 @@
+package conformance
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"maps"
+	"time"
+
+	"github.com/gardener/machine-controller-manager/pkg/apis/machine/v1alpha1"
+	"github.com/gardener/machine-controller-manager/pkg/util/provider/driver"
+	corev1 "k8s.io/api/core/v1"
+	rbacv1 "k8s.io/api/rbac/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/runtime"
+	clocktesting "k8s.io/utils/clock/testing"
+	ctrl "sigs.k8s.io/controller-runtime"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+	metricsserver "sigs.k8s.io/controller-runtime/pkg/metrics/server"
+
+	"github.com/machine-conformance/machine-conformance/controller"
+	"github.com/machine-conformance/machine-conformance/controller/rbac"
+	"github.com/machine-conformance/machine-conformance/internal/testcluster"
+	"github.com/machine-conformance/machine-conformance/providers"
+)
+
+// harness is everything one run shares: the control plane, the provider's
+// driver and simulator, the reference controller and a kubelet stand-in.
+type harness struct {
+	cfg       Config
+	cluster   *testcluster.Cluster
+	simulator providers.Simulator
+	driver    driver.Driver
+	admin     client.Client
+	clock     *clocktesting.FakeClock
+	ctrl      *controller.Controller
+	namespace string
+	stop      []func() error // run in reverse by close
+}
+
+// controllerUser is the identity the reference controller runs as; it is
+// bound to the shipped ClusterRole and nothing else.
+const controllerUser = "reference-machine-controller"
+
+func startHarness(ctx context.Context, cfg Config) (h *harness, err error) {
+	h = &harness{cfg: cfg}
+	defer func() {
+		if err != nil {
+			err = errors.Join(err, h.close())
+		}
+	}()
+	env := map[string]string{}
+	if cfg.Provider.NewSimulator != nil {
+		if h.simulator, err = cfg.Provider.NewSimulator(ctx); err != nil {
+			return h, fmt.Errorf("starting the %s simulator: %w", cfg.Provider.Name, err)
+		}
+		h.stop = append(h.stop, h.simulator.Close)
+		maps.Copy(env, h.simulator.Env())
+	}
+	maps.Copy(env, cfg.Env)
+	if h.driver, err = cfg.Provider.NewDriver(ctx, env); err != nil {
+		return h, fmt.Errorf("building the %s driver: %w", cfg.Provider.Name, err)
+	}
+	if h.cluster, err = testcluster.Start(ctx, cfg.Cluster); err != nil {
+		return h, err
+	}
+	h.stop = append(h.stop, h.cluster.Stop)
+
+	scheme := runtime.NewScheme()
+	if err = controller.AddToScheme(scheme); err != nil {
+		return h, err
+	}
+	if h.admin, err = client.New(h.cluster.Config, client.Options{Scheme: scheme}); err != nil {
+		return h, err
+	}
+	if err = h.startController(ctx, scheme); err != nil {
+		return h, err
+	}
+	if err = h.createNamespace(ctx); err != nil {
+		return h, err
+	}
+	stopKubelet := startKubelet(h.admin, 100*time.Millisecond)
+	h.stop = append(h.stop, func() error { stopKubelet(); return nil })
+	return h, nil
+}
+
+func (h *harness) startController(ctx context.Context, scheme *runtime.Scheme) error {
+	role, err := rbac.ClusterRole()
+	if err != nil {
+		return err
+	}
+	if err := h.admin.Create(ctx, role); err != nil {
+		return fmt.Errorf("installing the shipped ClusterRole: %w", err)
+	}
+	binding := &rbacv1.ClusterRoleBinding{
+		ObjectMeta: metav1.ObjectMeta{Name: controllerUser},
+		RoleRef:    rbacv1.RoleRef{APIGroup: rbacv1.GroupName, Kind: "ClusterRole", Name: role.Name},
+		Subjects:   []rbacv1.Subject{{Kind: rbacv1.UserKind, APIGroup: rbacv1.GroupName, Name: controllerUser}},
+	}
+	if err := h.admin.Create(ctx, binding); err != nil {
+		return err
+	}
+	restricted, err := h.cluster.AddUser(controllerUser, nil)
+	if err != nil {
+		return err
+	}
+	mgr, err := ctrl.NewManager(restricted, ctrl.Options{Scheme: scheme, Metrics: metricsserver.Options{BindAddress: "0"}})
+	if err != nil {
+		return err
+	}
+	h.clock = clocktesting.NewFakeClock(time.Now())
+	h.ctrl, err = controller.Setup(ctx, mgr, controller.Options{
+		Driver:            h.driver,
+		Clock:             h.clock,
+		PollInterval:      200 * time.Millisecond,
+		RetryInterval:     50 * time.Millisecond,
+		SafetySweepPeriod: -1, // specs sweep explicitly
+	})
+	if err != nil {
+		return err
+	}
+	mctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- mgr.Start(mctx) }()
+	h.stop = append(h.stop, func() error { cancel(); return <-done })
+	return nil
+}
+
+func (h *harness) createNamespace(ctx context.Context) error {
+	ns := &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{GenerateName: "conformance-"}}
+	if err := h.admin.Create(ctx, ns); err != nil {
+		return err
+	}
+	h.namespace = ns.Name
+	return nil
+}
+
+// close stops everything startHarness started, last first.
+func (h *harness) close() error {
+	var errs []error
+	for i := len(h.stop) - 1; i >= 0; i-- {
+		errs = append(errs, h.stop[i]())
+	}
+	h.stop = nil
+	return errors.Join(errs...)
+}
+
+// newClass creates a MachineClass with the provider's sample spec and a
+// Secret with its sample data, both named name.
+func (h *harness) newClass(ctx context.Context, name string) (*v1alpha1.MachineClass, *corev1.Secret, error) {
+	sec := &corev1.Secret{ObjectMeta: metav1.ObjectMeta{Namespace: h.namespace, Name: name},
+		Data: maps.Clone(h.cfg.Provider.SampleSecret)}
+	if err := h.admin.Create(ctx, sec); err != nil {
+		return nil, nil, err
+	}
+	cls := &v1alpha1.MachineClass{
+		ObjectMeta:   metav1.ObjectMeta{Namespace: h.namespace, Name: name},
+		ProviderSpec: runtime.RawExtension{Raw: h.cfg.Provider.SampleProviderSpec},
+		SecretRef:    &corev1.SecretReference{Namespace: h.namespace, Name: name},
+		Provider:     h.cfg.Provider.Name,
+	}
+	if err := h.admin.Create(ctx, cls); err != nil {
+		return nil, nil, err
+	}
+	return cls, sec, nil
+}

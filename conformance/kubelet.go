@@ -1,0 +1,61 @@
+package conformance
+
+import (
+	"context"
+	"time"
+
+	"github.com/gardener/machine-controller-manager/pkg/apis/machine/v1alpha1"
+	corev1 "k8s.io/api/core/v1"
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/util/wait"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+
+	"github.com/machine-conformance/machine-conformance/controller"
+)
+
+// NoJoinAnnotation on a Machine keeps the kubelet stand-in from joining its
+// node, to exercise the creation timeout.
+const NoJoinAnnotation = "conformance.machine-conformance.dev/no-join"
+
+// startKubelet plays the kubelet of every VM: for each Machine that has a
+// provider ID and a node name, it registers a Ready Node with that name and
+// spec.providerID, as the VM's kubelet would when it boots. It returns a
+// function that stops it.
+func startKubelet(c client.Client, every time.Duration) func() {
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		wait.UntilWithContext(ctx, func(ctx context.Context) { joinNodes(ctx, c) }, every)
+	}()
+	return func() { cancel(); <-done }
+}
+
+func joinNodes(ctx context.Context, c client.Client) {
+	machines := &v1alpha1.MachineList{}
+	if err := c.List(ctx, machines); err != nil {
+		return
+	}
+	for _, m := range machines.Items {
+		name := m.Labels[controller.NodeLabel]
+		if m.Spec.ProviderID == "" || name == "" || m.Annotations[NoJoinAnnotation] != "" || !m.DeletionTimestamp.IsZero() {
+			continue
+		}
+		if m.Status.CurrentStatus.Phase != v1alpha1.MachinePending {
+			continue // a node that left after Running stays gone
+		}
+		node := &corev1.Node{}
+		err := c.Get(ctx, client.ObjectKey{Name: name}, node)
+		if err == nil || !apierrors.IsNotFound(err) {
+			continue
+		}
+		node = &corev1.Node{ObjectMeta: metav1.ObjectMeta{Name: name}, Spec: corev1.NodeSpec{ProviderID: m.Spec.ProviderID}}
+		if err := c.Create(ctx, node); err != nil {
+			continue
+		}
+		node.Status.Conditions = []corev1.NodeCondition{{Type: corev1.NodeReady, Status: corev1.ConditionTrue,
+			Reason: "KubeletReady", LastHeartbeatTime: metav1.Now()}}
+		_ = c.Status().Update(ctx, node)
+	}
+}

@@ -1,0 +1,49 @@
+package conformance
+
+import (
+	"testing"
+
+	. "github.com/onsi/ginkgo/v2"
+	. "github.com/onsi/gomega"
+)
+
+// Test runs the whole suite for cfg from a Go test.
+func Test(t *testing.T, cfg Config) {
+	t.Helper()
+	GinkgoTest(&cfg)
+	RegisterFailHandler(Fail)
+	RunSpecs(t, "machine conformance: "+cfg.Provider.Name)
+}
+
+// GinkgoTest adds the suite for cfg to the calling Ginkgo suite. Call it at
+// tree-construction time (top level or inside a Describe).
+func GinkgoTest(cfg *Config) bool {
+	return Describe("machine conformance ["+cfg.Provider.Name+"]", Ordered, func() {
+		var h *harness
+		BeforeAll(func(ctx SpecContext) {
+			Expect(cfg.Validate()).To(Succeed(), "Invalid argument: the conformance Config")
+			var err error
+			h, err = startHarness(ctx, *cfg)
+			Expect(err).NotTo(HaveOccurred(), "starting the control plane, driver and reference controller")
+			DeferCleanup(func() { Expect(h.close()).To(Succeed()) })
+		})
+		env := func() *harness { return h }
+		for _, g := range groups {
+			Describe(g.name, Label(g.name), func() { g.specs(env) })
+		}
+	})
+}
+
+// group is one labelled set of specs; each receives the shared harness.
+type group struct {
+	name  string
+	specs func(env func() *harness)
+}
+
+var groups []group
+
+// describeGroup registers a spec group; each group file calls it once.
+func describeGroup(name string, specs func(env func() *harness)) bool {
+	groups = append(groups, group{name: name, specs: specs})
+	return true
+}
