@@ -18,7 +18,7 @@ func Test(t *testing.T, cfg Config) {
 // GinkgoTest adds the suite for cfg to the calling Ginkgo suite. Call it at
 // tree-construction time (top level or inside a Describe).
 func GinkgoTest(cfg *Config) bool {
-	return Describe("machine conformance ["+cfg.Provider.Name+"]", Ordered, func() {
+	return Describe("machine conformance ["+cfg.Provider.Name+"]", Ordered, ContinueOnFailure, func() {
 		var h *harness
 		BeforeAll(func(ctx SpecContext) {
 			Expect(cfg.Validate()).To(Succeed(), "Invalid argument: the conformance Config")
