@@ -66,20 +66,21 @@ func (d *Driver) decode(class *v1alpha1.MachineClass, secret *corev1.Secret) (Pr
 	return spec, nil
 }
 
-func machineName(m *v1alpha1.Machine) (string, error) {
-	if m == nil || m.Name == "" {
-		return "", status.Error(codes.InvalidArgument, "Machine.Name is empty")
+// decodeFor is decode plus the machine's name, which every per-machine call needs.
+func (d *Driver) decodeFor(m *v1alpha1.Machine, class *v1alpha1.MachineClass, secret *corev1.Secret) (ProviderSpec, string, error) {
+	spec, err := d.decode(class, secret)
+	if err != nil {
+		return spec, "", err
 	}
-	return m.Name, nil
+	if m == nil || m.Name == "" {
+		return spec, "", status.Error(codes.InvalidArgument, "Machine.Name is empty")
+	}
+	return spec, m.Name, nil
 }
 
 // CreateMachine creates the VM of a machine, or returns the one it already has.
 func (d *Driver) CreateMachine(_ context.Context, req *driver.CreateMachineRequest) (*driver.CreateMachineResponse, error) {
-	spec, err := d.decode(req.MachineClass, req.Secret)
-	if err != nil {
-		return nil, err
-	}
-	name, err := machineName(req.Machine)
+	spec, name, err := d.decodeFor(req.Machine, req.MachineClass, req.Secret)
 	if err != nil {
 		return nil, err
 	}
@@ -105,11 +106,7 @@ func (d *Driver) InitializeMachine(_ context.Context, req *driver.InitializeMach
 	if !d.opts.Initialize {
 		return nil, status.Error(codes.Unimplemented, "the memory provider needs no initialization")
 	}
-	spec, err := d.decode(req.MachineClass, req.Secret)
-	if err != nil {
-		return nil, err
-	}
-	name, err := machineName(req.Machine)
+	spec, name, err := d.decodeFor(req.Machine, req.MachineClass, req.Secret)
 	if err != nil {
 		return nil, err
 	}
@@ -125,11 +122,7 @@ func (d *Driver) InitializeMachine(_ context.Context, req *driver.InitializeMach
 // DeleteMachine deletes the machine's VM (by provider ID, else by name) and
 // answers OK when there is none. It never touches another cluster's VM.
 func (d *Driver) DeleteMachine(_ context.Context, req *driver.DeleteMachineRequest) (*driver.DeleteMachineResponse, error) {
-	spec, err := d.decode(req.MachineClass, req.Secret)
-	if err != nil {
-		return nil, err
-	}
-	name, err := machineName(req.Machine)
+	spec, name, err := d.decodeFor(req.Machine, req.MachineClass, req.Secret)
 	if err != nil {
 		return nil, err
 	}
@@ -150,11 +143,7 @@ func (d *Driver) DeleteMachine(_ context.Context, req *driver.DeleteMachineReque
 // GetMachineStatus reports the machine's VM: NotFound if it has none,
 // OutOfRange if several VMs carry its name.
 func (d *Driver) GetMachineStatus(_ context.Context, req *driver.GetMachineStatusRequest) (*driver.GetMachineStatusResponse, error) {
-	spec, err := d.decode(req.MachineClass, req.Secret)
-	if err != nil {
-		return nil, err
-	}
-	name, err := machineName(req.Machine)
+	spec, name, err := d.decodeFor(req.Machine, req.MachineClass, req.Secret)
 	if err != nil {
 		return nil, err
 	}
