@@ -96,6 +96,16 @@ func (c *Cluster) AddUser(name string, groups []string) (*rest.Config, error) {
 	return u.Config(), nil
 }
 
+// KubeConfig returns a kubeconfig file's content for a user in the given
+// groups (["system:masters"] for an administrator).
+func (c *Cluster) KubeConfig(name string, groups []string) ([]byte, error) {
+	u, err := c.env.AddUser(envtest.User{Name: name, Groups: groups}, nil)
+	if err != nil {
+		return nil, err
+	}
+	return u.KubeConfig()
+}
+
 // assetsDir resolves the folder of control-plane binaries.
 func assetsDir(ctx context.Context, dir string) (string, error) {
 	if dir == "" {
