@@ -91,6 +91,28 @@ func (f *fixture) machine(name string) *v1alpha1.Machine {
 	return m
 }
 
+// drainEvents returns the events recorded so far, as "Type Reason note".
+func (f *fixture) drainEvents() []string {
+	var out []string
+	for {
+		select {
+		case e := <-f.events.Events:
+			out = append(out, e)
+		default:
+			return out
+		}
+	}
+}
+
+func hasEvent(events []string, prefix string) bool {
+	for _, e := range events {
+		if strings.HasPrefix(e, prefix) {
+			return true
+		}
+	}
+	return false
+}
+
 func creates(providerID string) func(*driver.CreateMachineRequest) (*driver.CreateMachineResponse, error) {
 	return func(r *driver.CreateMachineRequest) (*driver.CreateMachineResponse, error) {
 		return &driver.CreateMachineResponse{ProviderID: providerID, NodeName: r.Machine.Name}, nil
@@ -119,6 +141,9 @@ func TestCreateRecordsVMAndWaitsForNode(t *testing.T) {
 	}
 	if m.Status.CurrentStatus.Phase != v1alpha1.MachinePending || m.Status.LastKnownState != "created" {
 		t.Errorf("status %+v", m.Status)
+	}
+	if ev := f.drainEvents(); !hasEvent(ev, "Normal Pending") || !hasEvent(ev, "Normal VMCreated") {
+		t.Errorf("phase events missing: %q", ev)
 	}
 	if !strings.Contains(strings.Join(m.Finalizers, ","), MachineFinalizer) {
 		t.Errorf("finalizer missing: %v", m.Finalizers)
@@ -182,6 +207,9 @@ func TestCreateErrorRecovery(t *testing.T) {
 				if m.Status.CurrentStatus.Phase != v1alpha1.MachinePending || m.Status.LastOperation.ErrorCode != code.String() {
 					t.Errorf("retryable %s: status %+v", code, m.Status)
 				}
+				if ev := f.drainEvents(); !hasEvent(ev, "Warning CreateMachineRetry") {
+					t.Errorf("retryable %s: no retry event in %q", code, ev)
+				}
 				return
 			}
 			if err != nil {
@@ -192,6 +220,9 @@ func TestCreateErrorRecovery(t *testing.T) {
 			}
 			if !strings.Contains(m.Status.LastOperation.Description, "driver says "+code.String()) {
 				t.Errorf("driver message lost: %q", m.Status.LastOperation.Description)
+			}
+			if ev := f.drainEvents(); !hasEvent(ev, "Warning Failed CreateMachine failed with code "+code.String()) {
+				t.Errorf("non-retryable %s: no Failed event in %q", code, ev)
 			}
 			// Failed is terminal: no further driver calls.
 			before := d.Calls(opCreate)
