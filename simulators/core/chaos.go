@@ -1,0 +1,76 @@
+package core
+
+import "fmt"
+
+// Kill makes a VM die on its own: it goes shutting-down now and terminated
+// after Progression.ShuttingDownFor, as a crashed or reclaimed VM does.
+func (c *Cloud) Kill(id string) error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	vm, ok := c.vms[id]
+	if !ok {
+		return fmt.Errorf("%w: %s", ErrNotFound, id)
+	}
+	now := c.clock.Now()
+	c.progress(vm, now)
+	c.record(Event{Kind: KindChaos, VMID: id, Detail: "kill"})
+	if vm.alive() {
+		c.setState(vm, ShuttingDown, now)
+	}
+	return nil
+}
+
+// Vanish removes a VM without a trace in any listing, as if deleted behind
+// everyone's back.
+func (c *Cloud) Vanish(id string) error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if _, ok := c.vms[id]; !ok {
+		return fmt.Errorf("%w: %s", ErrNotFound, id)
+	}
+	delete(c.vms, id)
+	c.record(Event{Kind: KindChaos, VMID: id, Detail: "vanish"})
+	return nil
+}
+
+// Inject creates a running VM that no API call launched: an orphan of a
+// cluster (owner.Kind Orphan) or another cluster's VM (Foreign). It is
+// visible at once, whatever ReadLag says.
+func (c *Cloud) Inject(spec LaunchSpec) VM {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	now := c.clock.Now()
+	vm := &VM{
+		ID: c.newIDLocked(spec.IDPrefix, spec.IDDigits), Zone: spec.Zone, InstanceType: spec.InstanceType,
+		VCPUs: spec.VCPUs, ImageID: spec.ImageID, Tags: copyMap(spec.Tags), Attrs: copyMap(spec.Attrs),
+		LaunchTime: now.Add(-c.opts.ReadLag), Owner: spec.Owner, state: Running, stateSince: now,
+	}
+	c.vms[vm.ID] = vm
+	c.owners[vm.ID] = spec.Owner
+	c.record(Event{Kind: KindChaos, VMID: vm.ID, Detail: "inject " + string(spec.Owner.Kind)})
+	return vm.clone()
+}
+
+// Owner is the oracle: who truly owns VM id, even after the VM is gone.
+func (c *Cloud) Owner(id string) (Owner, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	o, ok := c.owners[id]
+	return o, ok
+}
+
+// Live returns the VMs that are pending or running, whatever ReadLag says:
+// the oracle's view, for leak checks.
+func (c *Cloud) Live() []VM {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	now := c.clock.Now()
+	var out []VM
+	for _, vm := range c.vms {
+		c.progress(vm, now)
+		if vm.alive() {
+			out = append(out, vm.clone())
+		}
+	}
+	return out
+}
