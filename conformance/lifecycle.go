@@ -57,7 +57,9 @@ var _ = describeGroup("lifecycle", func(env func() *harness) {
 		Expect(h.admin.Delete(ctx, got)).To(Succeed())
 		Eventually(func() bool { _, err := get(ctx, h, m)(); return apierrors.IsNotFound(err) },
 			h.cfg.Timeout, 100*time.Millisecond).Should(BeTrue(), "machine stuck in deletion (finalizer not released)")
-		Eventually(func() bool { return apierrors.IsNotFound(h.admin.Get(ctx, client.ObjectKeyFromObject(node), &corev1.Node{})) },
+		Eventually(func() bool {
+			return apierrors.IsNotFound(h.admin.Get(ctx, client.ObjectKeyFromObject(node), &corev1.Node{}))
+		},
 			h.cfg.Timeout, 100*time.Millisecond).Should(BeTrue(), "node not deleted")
 		Expect(listVMs(ctx, h, m.Spec.Class.Name)).NotTo(HaveKey(got.Spec.ProviderID), "VM still listed after its Machine was deleted")
 	})

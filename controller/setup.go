@@ -121,4 +121,3 @@ func contains(list []string, s string) bool {
 	}
 	return false
 }
-

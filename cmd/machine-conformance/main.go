@@ -59,4 +59,3 @@ func main() {
 		os.Exit(1)
 	}
 }
-

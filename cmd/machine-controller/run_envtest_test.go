@@ -43,7 +43,9 @@ func TestRunDrivesAMachine(t *testing.T) {
 
 	runCtx, stop := context.WithCancel(ctx)
 	done := make(chan error, 1)
-	go func() { done <- run(runCtx, []string{"--provider=memory", "--kubeconfig=" + path}, map[string]string{}) }()
+	go func() {
+		done <- run(runCtx, []string{"--provider=memory", "--kubeconfig=" + path}, map[string]string{})
+	}()
 
 	scheme := runtime.NewScheme()
 	if err := controller.AddToScheme(scheme); err != nil {
