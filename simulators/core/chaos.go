@@ -1,6 +1,9 @@
 package core
 
-import "fmt"
+import (
+	"fmt"
+	"sort"
+)
 
 // Kill makes a VM die on its own: it goes shutting-down now and terminated
 // after Progression.ShuttingDownFor, as a crashed or reclaimed VM does.
@@ -72,5 +75,22 @@ func (c *Cloud) Live() []VM {
 			out = append(out, vm.clone())
 		}
 	}
+	return out
+}
+
+// Snapshot returns every VM in the inventory, whatever ReadLag says, ordered
+// by ID: the world as it is, for the node registrar and the oracle.
+func (c *Cloud) Snapshot() []VM {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	now := c.clock.Now()
+	out := make([]VM, 0, len(c.vms))
+	for _, vm := range c.vms {
+		c.progress(vm, now)
+		if _, still := c.vms[vm.ID]; still {
+			out = append(out, vm.clone())
+		}
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].ID < out[j].ID })
 	return out
 }
