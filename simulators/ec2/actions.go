@@ -169,4 +169,3 @@ func describeAvailabilityZones(s *Server, req *request) (any, error) {
 	}
 	return resp, nil
 }
-

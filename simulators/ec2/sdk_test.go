@@ -50,8 +50,10 @@ func newClient(srv *sim.Server, key, secret string) *ec2.Client {
 
 type noRateLimit struct{}
 
-func (noRateLimit) GetToken(context.Context, uint) (func() error, error) { return func() error { return nil }, nil }
-func (noRateLimit) AddTokens(uint) error                                 { return nil }
+func (noRateLimit) GetToken(context.Context, uint) (func() error, error) {
+	return func() error { return nil }, nil
+}
+func (noRateLimit) AddTokens(uint) error { return nil }
 
 func apiCode(t *testing.T, err error) string {
 	t.Helper()
