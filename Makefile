@@ -1,5 +1,5 @@
 # Every target is one line and calls a script in hack/.
-PROVIDER ?= memory
+PROVIDER ?= aws
 
 .PHONY: conformance test test-short envtest-assets controller bench
 conformance:     ; hack/conformance.sh $(PROVIDER)

@@ -35,6 +35,9 @@ type harness struct {
 	clock     *clocktesting.FakeClock
 	ctrl      *controller.Controller
 	namespace string
+	// realNodes: the simulator joins VMs as nodes itself; the harness's
+	// kubelet stand-in is not running, so nodes cannot be held back.
+	realNodes bool
 	stop      []func() error // run in reverse by close
 }
 
@@ -78,6 +81,15 @@ func startHarness(ctx context.Context, cfg Config) (h *harness, err error) {
 	}
 	if err = h.createNamespace(ctx); err != nil {
 		return h, err
+	}
+	if joiner, ok := h.simulator.(providers.NodeJoiner); ok {
+		stopJoining, err := joiner.JoinNodes(h.cluster.Config)
+		if err != nil {
+			return h, fmt.Errorf("joining the %s simulator's VMs as nodes: %w", cfg.Provider.Name, err)
+		}
+		h.stop = append(h.stop, stopJoining)
+		h.realNodes = true
+		return h, nil
 	}
 	stopKubelet := startKubelet(h.admin, 100*time.Millisecond)
 	h.stop = append(h.stop, func() error { stopKubelet(); return nil })

@@ -3,7 +3,7 @@
 # on the embedded control plane. An unknown PROVIDER lists the known ones.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
-provider="${1:-memory}"
+provider="${1:-aws}"
 shift || true
 KUBEBUILDER_ASSETS="$(hack/envtest-assets.sh)"
 export KUBEBUILDER_ASSETS

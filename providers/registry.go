@@ -15,6 +15,7 @@ import (
 	"sync"
 
 	"github.com/gardener/machine-controller-manager/pkg/util/provider/driver"
+	"k8s.io/client-go/rest"
 )
 
 // Provider describes one machine provider.
@@ -45,6 +46,15 @@ type Simulator interface {
 	Env() map[string]string
 	// Close stops it.
 	Close() error
+}
+
+// NodeJoiner is implemented by simulators whose VMs join a cluster as
+// Nodes, as real VMs' kubelets do. The conformance harness uses it; for a
+// simulator without it, the harness registers nodes itself.
+type NodeJoiner interface {
+	// JoinNodes starts registering this cluster's VMs as Nodes of the
+	// cluster cfg reaches, until stop is called.
+	JoinNodes(cfg *rest.Config) (stop func() error, err error)
 }
 
 // ErrUnknownProvider is returned by Get for a name nobody registered.

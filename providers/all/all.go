@@ -3,5 +3,6 @@
 package all
 
 import (
+	_ "github.com/machine-conformance/machine-conformance/providers/aws"
 	_ "github.com/machine-conformance/machine-conformance/providers/memory"
 )

@@ -1,20 +1,10 @@
 package memory
 
 import (
-	"io/fs"
-	"strings"
 	"testing"
-
-	"sigs.k8s.io/yaml"
 
 	"github.com/machine-conformance/machine-conformance/providers"
 )
-
-type fixture struct {
-	ProviderSpec map[string]any    `json:"providerSpec"`
-	Secret       map[string]string `json:"secret"`
-	WantField    string            `json:"wantField"`
-}
 
 func TestFixtures(t *testing.T) {
 	t.Parallel()
@@ -22,55 +12,17 @@ func TestFixtures(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	names, err := fs.Glob(p.Fixtures, "*.yaml")
-	if err != nil || len(names) == 0 {
-		t.Fatalf("no fixtures: %v", err)
+	fixtures, err := p.LoadFixtures()
+	if err != nil || len(fixtures) == 0 {
+		t.Fatalf("fixtures: %v (%d)", err, len(fixtures))
 	}
-	for _, name := range names {
-		t.Run(name, func(t *testing.T) {
-			data, err := fs.ReadFile(p.Fixtures, name)
-			if err != nil {
-				t.Fatal(err)
-			}
-			var f fixture
-			if err := yaml.UnmarshalStrict(data, &f); err != nil {
-				t.Fatalf("%s: %v", name, err)
-			}
-			spec, err := yaml.Marshal(f.ProviderSpec)
-			if err != nil {
-				t.Fatal(err)
-			}
-			specJSON, err := yaml.YAMLToJSON(spec)
-			if err != nil {
-				t.Fatal(err)
-			}
-			secret := map[string][]byte{}
-			for k, v := range p.SampleSecret {
-				secret[k] = v
-			}
-			for k, v := range f.Secret {
-				secret[k] = []byte(v)
-			}
-			_, errs := DecodeSpec(specJSON, secret)
-			switch {
-			case strings.HasPrefix(name, "valid-"):
-				if len(errs) > 0 {
-					t.Fatalf("valid fixture rejected: %v", errs)
-				}
-			case strings.HasPrefix(name, "invalid-"):
-				if f.WantField == "" {
-					t.Fatalf("invalid fixture without wantField")
-				}
-				found := false
-				for _, e := range errs {
-					found = found || e.Field == f.WantField
-				}
-				if !found {
-					t.Fatalf("want an error at %s, got %v", f.WantField, errs)
-				}
-			default:
-				t.Fatalf("fixture names start with valid- or invalid-")
-			}
-		})
+	for _, f := range fixtures {
+		_, errs := DecodeSpec(f.ProviderSpec, f.Secret)
+		if f.Valid && len(errs) > 0 {
+			t.Errorf("%s: valid fixture rejected: %v", f.File, errs)
+		}
+		if !f.Valid && !hasField(errs, f.WantField) {
+			t.Errorf("%s: want an error at %s, got %v", f.File, f.WantField, errs)
+		}
 	}
 }

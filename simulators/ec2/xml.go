@@ -6,6 +6,7 @@ import (
 	"sort"
 
 	"github.com/machine-conformance/machine-conformance/simulators/core"
+	"github.com/machine-conformance/machine-conformance/simulators/nodes"
 )
 
 // xmlns is the namespace of every EC2 answer.
@@ -202,4 +203,11 @@ type returnResponse struct {
 	Xmlns     string `xml:"xmlns,attr"`
 	RequestID string `xml:"requestId"`
 	Return    bool   `xml:"return"`
+}
+
+// NodeIdentity is how an EC2 instance appears as a Kubernetes node: named
+// by its private DNS name, with provider ID aws:///<zone>/<instance-id>.
+func NodeIdentity(vm core.VM) nodes.Identity {
+	return nodes.Identity{Name: vm.Attrs[attrPrivateDNS], ProviderID: "aws:///" + vm.Zone + "/" + vm.ID,
+		Zone: vm.Zone, InstanceType: vm.InstanceType, InternalIP: vm.Attrs[attrPrivateIP]}
 }

@@ -1,0 +1,93 @@
+// Package aws registers the aws provider: the reference driver of package
+// awsdriver, and the EC2 simulator it runs against in tests. Only this
+// registration knows the simulator; the driver reaches it over the wire.
+package aws
+
+import (
+	"context"
+	"embed"
+	"encoding/json"
+	"io/fs"
+	"strings"
+	"time"
+
+	"github.com/gardener/machine-controller-manager/pkg/util/provider/driver"
+	"k8s.io/client-go/rest"
+
+	"github.com/machine-conformance/machine-conformance/providers"
+	"github.com/machine-conformance/machine-conformance/providers/aws/awsdriver"
+	"github.com/machine-conformance/machine-conformance/simulators/core"
+	"github.com/machine-conformance/machine-conformance/simulators/ec2"
+	"github.com/machine-conformance/machine-conformance/simulators/nodes"
+)
+
+//go:embed testdata/*.yaml
+var testdata embed.FS
+
+// Cluster is the cluster ID of the sample class; the simulator joins this
+// cluster's VMs as Nodes.
+const Cluster = "conformance"
+
+// EnvEndpoint points the driver at another EC2 endpoint, as the AWS SDKs do.
+const EnvEndpoint = "AWS_ENDPOINT_URL_EC2"
+
+func init() {
+	fixtures, err := fs.Sub(testdata, "testdata")
+	if err != nil {
+		panic(err)
+	}
+	providers.Register(providers.Provider{
+		Name:        "aws",
+		Description: "reference AWS driver on aws-sdk-go-v2, against the EC2 simulator",
+		NewDriver: func(_ context.Context, env map[string]string) (driver.Driver, error) {
+			return awsdriver.New(awsdriver.Options{Endpoint: env[EnvEndpoint]}), nil
+		},
+		SampleProviderSpec: json.RawMessage(`{"ami":"` + ec2.DefaultImage.ID + `","region":"us-east-1","machineType":"m5.large",` +
+			`"iam":{"name":"nodes"},"networkInterfaces":[{"subnetID":"subnet-0a1b2c3d","securityGroupIDs":["sg-0a1b2c3d"]}],` +
+			`"tags":{"kubernetes.io/cluster/` + Cluster + `":"1","kubernetes.io/role/node":"1"}}`),
+		SampleSecret: map[string][]byte{
+			awsdriver.SecretAccessKeyID:     []byte(ec2.DefaultAccessKeyID),
+			awsdriver.SecretSecretAccessKey: []byte(ec2.DefaultSecretAccessKey),
+			awsdriver.SecretUserData:        []byte("#cloud-config\n"),
+		},
+		Fixtures:     fixtures,
+		NewSimulator: func(context.Context) (providers.Simulator, error) { return newSimulator(), nil },
+	})
+}
+
+// simulator is the EC2 simulator as the registry sees it.
+type simulator struct{ srv *ec2.Server }
+
+func newSimulator() *simulator {
+	cloud := core.New(core.Options{Progression: core.Progression{PendingFor: 500 * time.Millisecond, ShuttingDownFor: time.Second}})
+	return &simulator{srv: ec2.NewServer(ec2.Options{Cloud: cloud})}
+}
+
+func (s *simulator) Env() map[string]string {
+	return map[string]string{
+		EnvEndpoint:             s.srv.URL,
+		"AWS_REGION":            s.srv.Region(),
+		"AWS_ACCESS_KEY_ID":     ec2.DefaultAccessKeyID,
+		"AWS_SECRET_ACCESS_KEY": ec2.DefaultSecretAccessKey,
+	}
+}
+
+func (s *simulator) Close() error { s.srv.Close(); return nil }
+
+// JoinNodes registers the instances tagged for Cluster as Nodes.
+func (s *simulator) JoinNodes(cfg *rest.Config) (func() error, error) {
+	reg, err := nodes.Start(nodes.Options{Config: cfg, Cloud: s.srv.Cloud(), Identify: func(vm core.VM) (nodes.Identity, bool) {
+		for k := range vm.Tags {
+			if strings.TrimPrefix(k, awsdriver.ClusterTagPrefix) == Cluster {
+				return ec2.NodeIdentity(vm), true
+			}
+		}
+		return nodes.Identity{}, false
+	}})
+	if err != nil {
+		return nil, err
+	}
+	return reg.Stop, nil
+}
+
+var _ providers.NodeJoiner = (*simulator)(nil)
