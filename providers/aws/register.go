@@ -19,6 +19,7 @@ import (
 	"github.com/machine-conformance/machine-conformance/simulators/core"
 	"github.com/machine-conformance/machine-conformance/simulators/ec2"
 	"github.com/machine-conformance/machine-conformance/simulators/nodes"
+	"github.com/machine-conformance/machine-conformance/simulators/s3"
 )
 
 //go:embed testdata/*.yaml
@@ -55,24 +56,28 @@ func init() {
 	})
 }
 
-// simulator is the EC2 simulator as the registry sees it.
-type simulator struct{ srv *ec2.Server }
+// simulator is the EC2 and S3 simulators as the registry sees them.
+type simulator struct {
+	srv *ec2.Server
+	s3  *s3.Server
+}
 
 func newSimulator() *simulator {
 	cloud := core.New(core.Options{Progression: core.Progression{PendingFor: 500 * time.Millisecond, ShuttingDownFor: time.Second}})
-	return &simulator{srv: ec2.NewServer(ec2.Options{Cloud: cloud})}
+	return &simulator{srv: ec2.NewServer(ec2.Options{Cloud: cloud}), s3: s3.NewServer(s3.Options{})}
 }
 
 func (s *simulator) Env() map[string]string {
 	return map[string]string{
 		EnvEndpoint:             s.srv.URL,
+		"AWS_ENDPOINT_URL_S3":   s.s3.URL,
 		"AWS_REGION":            s.srv.Region(),
 		"AWS_ACCESS_KEY_ID":     ec2.DefaultAccessKeyID,
 		"AWS_SECRET_ACCESS_KEY": ec2.DefaultSecretAccessKey,
 	}
 }
 
-func (s *simulator) Close() error { s.srv.Close(); return nil }
+func (s *simulator) Close() error { s.srv.Close(); s.s3.Close(); return nil }
 
 // JoinNodes registers the instances tagged for Cluster as Nodes.
 func (s *simulator) JoinNodes(cfg *rest.Config) (func() error, error) {
