@@ -6,6 +6,7 @@
 package s3
 
 import (
+	"net/http"
 	"net/http/httptest"
 
 	"github.com/johannesboyne/gofakes3"
@@ -31,6 +32,13 @@ type Server struct {
 
 // NewServer starts an S3 simulator on a loopback port.
 func NewServer(opts Options) *Server {
+	srv := httptest.NewServer(Handler(opts))
+	return &Server{URL: srv.URL, http: srv}
+}
+
+// Handler returns the S3 endpoint as a handler, to serve on a listener of
+// the caller's choosing.
+func Handler(opts Options) http.Handler {
 	var clk clock.PassiveClock = clock.RealClock{}
 	if opts.Clock != nil {
 		clk = opts.Clock
@@ -38,8 +46,7 @@ func NewServer(opts Options) *Server {
 	backend := s3mem.New(s3mem.WithTimeSource(clk))
 	fake := gofakes3.New(backend, gofakes3.WithTimeSource(clk), gofakes3.WithAutoBucket(opts.AutoBucket),
 		gofakes3.WithLogger(gofakes3.DiscardLog()))
-	srv := httptest.NewServer(fake.Server())
-	return &Server{URL: srv.URL, http: srv}
+	return fake.Server()
 }
 
 // Close stops the server.

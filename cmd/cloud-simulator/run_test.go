@@ -1,0 +1,60 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"io"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/credentials"
+	"github.com/aws/aws-sdk-go-v2/service/ec2"
+)
+
+// TestServesAndShutsDown starts the command, reads the environment it
+// prints, drives EC2 through the SDK with exactly that, and stops it.
+func TestServesAndShutsDown(t *testing.T) {
+	t.Parallel()
+	ctx, cancel := context.WithCancel(context.Background())
+	pr, pw := io.Pipe()
+	done := make(chan error, 1)
+	go func() { done <- run(ctx, []string{"--pending-for=0s"}, pw); pw.Close() }()
+
+	env := map[string]string{}
+	sc := bufio.NewScanner(pr)
+	for len(env) < 5 && sc.Scan() {
+		if kv, ok := strings.CutPrefix(sc.Text(), "export "); ok {
+			k, v, _ := strings.Cut(kv, "=")
+			env[k] = v
+		}
+	}
+	go func() { _, _ = io.Copy(io.Discard, pr) }()
+	for _, k := range []string{"AWS_ENDPOINT_URL_EC2", "AWS_ENDPOINT_URL_S3", "AWS_REGION", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"} {
+		if env[k] == "" {
+			t.Fatalf("%s not printed; got %v", k, env)
+		}
+	}
+	client := ec2.New(ec2.Options{Region: env["AWS_REGION"], BaseEndpoint: aws.String(env["AWS_ENDPOINT_URL_EC2"]),
+		Credentials: credentials.NewStaticCredentialsProvider(env["AWS_ACCESS_KEY_ID"], env["AWS_SECRET_ACCESS_KEY"], "")})
+	if _, err := client.DescribeInstances(ctx, &ec2.DescribeInstancesInput{}); err != nil {
+		t.Fatalf("DescribeInstances with the printed environment: %v", err)
+	}
+	cancel()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Fatalf("shutdown: %v", err)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("the simulator did not stop")
+	}
+}
+
+func TestRejectsBadFlags(t *testing.T) {
+	t.Parallel()
+	if err := run(context.Background(), []string{"--ec2-listen=256.0.0.1:1"}, io.Discard); err == nil || !strings.Contains(err.Error(), "--ec2-listen") {
+		t.Fatalf("got %v", err)
+	}
+}
