@@ -1,7 +1,29 @@
 #!/usr/bin/env bash
-# bench.sh runs the Go benchmarks (never timed tests).
+# bench.sh runs the Go benchmarks (never timed tests) and, for the EC2
+# simulator, prints the throughput ratio simulator / bare handler against
+# the goal of at least 0.5. Extra arguments go to `go test`.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
-KUBEBUILDER_ASSETS="$(hack/envtest-assets.sh)"
-export KUBEBUILDER_ASSETS
-go test -run '^$' -bench . -benchmem "$@" ./...
+out="$(mktemp)"
+trap 'rm -f "${out}"' EXIT
+go test -run '^$' -bench . -benchmem -benchtime=2s -count=3 "$@" ./simulators/... | tee "${out}"
+awk '
+/^Benchmark.*\/(bare|simulator)-[0-9]+ / {
+	name = $1; sub(/-[0-9]+$/, "", name)
+	kind = (name ~ /\/bare$/) ? "bare" : "simulator"
+	sub(/\/(bare|simulator)$/, "", name)
+	sum[name, kind] += $3; n[name, kind]++; names[name] = 1
+}
+END {
+	print ""
+	printf "%-42s %14s %14s %8s %s\n", "benchmark", "bare req/s", "sim req/s", "ratio", "goal >= 0.5"
+	fail = 0
+	for (name in names) {
+		b = sum[name, "bare"] / n[name, "bare"]; s = sum[name, "simulator"] / n[name, "simulator"]
+		ratio = b / s
+		verdict = (ratio >= 0.5) ? "met" : "MISSED"
+		if (ratio < 0.5) fail = 1
+		printf "%-42s %14.0f %14.0f %8.2f %s\n", name, 1e9 / b, 1e9 / s, ratio, verdict
+	}
+	exit fail
+}' "${out}"

@@ -28,9 +28,11 @@ func (c *Cloud) Kill(id string) error {
 func (c *Cloud) Vanish(id string) error {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if _, ok := c.vms[id]; !ok {
+	vm, ok := c.vms[id]
+	if !ok {
 		return fmt.Errorf("%w: %s", ErrNotFound, id)
 	}
+	c.tags.remove(id, vm.Tags)
 	delete(c.vms, id)
 	c.record(Event{Kind: KindChaos, VMID: id, Detail: "vanish"})
 	return nil
@@ -50,6 +52,7 @@ func (c *Cloud) Inject(spec LaunchSpec) VM {
 	}
 	c.vms[vm.ID] = vm
 	c.owners[vm.ID] = spec.Owner
+	c.tags.add(vm.ID, vm.Tags)
 	c.record(Event{Kind: KindChaos, VMID: vm.ID, Detail: "inject " + string(spec.Owner.Kind)})
 	return vm.clone()
 }

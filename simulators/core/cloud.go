@@ -22,6 +22,7 @@ type Cloud struct {
 	faults []*faultState
 	events []Event
 	owners map[string]Owner // the oracle's memory outlives the VMs
+	tags   tagIndex
 }
 
 type tokenRecord struct {
@@ -32,7 +33,7 @@ type tokenRecord struct {
 // New returns a cloud configured by opts.
 func New(opts Options) *Cloud {
 	c := &Cloud{opts: opts, clock: opts.Clock, vms: map[string]*VM{}, tokens: map[string]tokenRecord{},
-		owners: map[string]Owner{}, rng: rand.New(rand.NewSource(opts.Seed))}
+		owners: map[string]Owner{}, tags: tagIndex{}, rng: rand.New(rand.NewSource(opts.Seed))}
 	if c.clock == nil {
 		c.clock = clock.RealClock{}
 	}
@@ -132,6 +133,7 @@ func (c *Cloud) Launch(spec LaunchSpec) ([]VM, error) {
 		}
 		c.vms[vm.ID] = vm
 		c.owners[vm.ID] = spec.Owner
+		c.tags.add(vm.ID, vm.Tags)
 		ids = append(ids, vm.ID)
 		c.record(Event{Kind: KindState, VMID: vm.ID, Detail: string(Pending)})
 		c.progress(vm, now)
@@ -189,20 +191,29 @@ func (c *Cloud) Get(id string) (VM, error) {
 }
 
 // List returns the visible VMs that keep returns true for, ordered by ID.
-// A nil keep keeps all.
+// A nil keep keeps all. keep sees the VM's own maps and must not change them.
 func (c *Cloud) List(keep func(VM) bool) []VM {
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	all := make([]*VM, 0, len(c.vms))
+	for _, vm := range c.vms {
+		all = append(all, vm)
+	}
+	return c.collect(all, keep)
+}
+
+// collect progresses candidates and returns copies of the visible ones keep
+// accepts, ordered by ID. Callers hold c.mu.
+func (c *Cloud) collect(candidates []*VM, keep func(VM) bool) []VM {
 	now := c.clock.Now()
 	out := []VM{}
-	for _, vm := range c.vms {
+	for _, vm := range candidates {
 		c.progress(vm, now)
 		if _, still := c.vms[vm.ID]; !still || !c.visible(vm, now) {
 			continue
 		}
-		snap := vm.clone()
-		if keep == nil || keep(snap) {
-			out = append(out, snap)
+		if keep == nil || keep(*vm) {
+			out = append(out, vm.clone())
 		}
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].ID < out[j].ID })
@@ -279,7 +290,10 @@ func (c *Cloud) mutateTags(ids []string, mutate func(*VM)) error {
 		}
 	}
 	for _, id := range ids {
-		mutate(c.vms[id])
+		vm := c.vms[id]
+		c.tags.remove(id, vm.Tags)
+		mutate(vm)
+		c.tags.add(id, vm.Tags)
 	}
 	return nil
 }

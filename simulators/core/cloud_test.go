@@ -225,3 +225,32 @@ func TestChaos(t *testing.T) {
 		t.Errorf("event log %v", kinds)
 	}
 }
+
+func TestTagIndexFollowsChanges(t *testing.T) {
+	t.Parallel()
+	c, _ := newCloud(Options{})
+	a := launch(t, c, LaunchSpec{Tags: map[string]string{"Name": "a", "cluster": "x"}})
+	b := launch(t, c, LaunchSpec{Tags: map[string]string{"Name": "b", "cluster": "x"}})
+	count := func(k, v string) int { return len(c.ListByTag(k, v, nil)) }
+	if count("cluster", "x") != 2 || count("Name", "a") != 1 {
+		t.Fatalf("index after launch: %d, %d", count("cluster", "x"), count("Name", "a"))
+	}
+	if err := c.SetTags([]string{a.ID}, map[string]string{"Name": "renamed"}); err != nil {
+		t.Fatal(err)
+	}
+	if count("Name", "a") != 0 || count("Name", "renamed") != 1 {
+		t.Fatal("index not updated by SetTags")
+	}
+	if err := c.DeleteTags([]string{b.ID}, map[string]*string{"cluster": nil}); err != nil {
+		t.Fatal(err)
+	}
+	if count("cluster", "x") != 1 {
+		t.Fatal("index not updated by DeleteTags")
+	}
+	if err := c.Vanish(a.ID); err != nil {
+		t.Fatal(err)
+	}
+	if count("cluster", "x") != 0 || count("Name", "renamed") != 0 {
+		t.Fatal("index not updated by Vanish")
+	}
+}

@@ -22,6 +22,7 @@ func (c *Cloud) progress(vm *VM, now time.Time) {
 			c.setState(vm, Terminated, at)
 		case Terminated:
 			if now.Sub(vm.stateSince) >= p.TerminatedRetention {
+				c.tags.remove(vm.ID, vm.Tags)
 				delete(c.vms, vm.ID)
 				c.record(Event{Kind: KindState, VMID: vm.ID, Detail: "expunged"})
 			}

@@ -10,7 +10,6 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	v4 "github.com/aws/aws-sdk-go-v2/aws/signer/v4"
 )
 
 const amzDateFormat = "20060102T150405Z"
@@ -86,7 +85,7 @@ func (s *Server) verifySignature(r *http.Request, body []byte) (string, error) {
 	}
 	sum := sha256.Sum256(body)
 	creds := aws.Credentials{AccessKeyID: a.accessKey, SecretAccessKey: secret, SessionToken: r.Header.Get("X-Amz-Security-Token")}
-	if err := v4.NewSigner().SignHTTP(context.Background(), creds, cp, hex.EncodeToString(sum[:]), a.service, a.region, when); err != nil {
+	if err := s.signer.SignHTTP(context.Background(), creds, cp, hex.EncodeToString(sum[:]), a.service, a.region, when); err != nil {
 		return "", err
 	}
 	want, _ := parseAuthorization(cp.Header.Get("Authorization"))

@@ -31,15 +31,9 @@ func describeInstances(s *Server, req *request) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	vms, err := s.instancesByID(ids)
+	matched, err := s.matching(ids, filters)
 	if err != nil {
 		return nil, err
-	}
-	var matched []core.VM
-	for _, vm := range vms {
-		if filters.match(vm) {
-			matched = append(matched, vm)
-		}
 	}
 	page, next, err := paginate(matched, req.get("NextToken"), maxResults)
 	if err != nil {
@@ -60,12 +54,34 @@ func describeInstances(s *Server, req *request) (any, error) {
 	return resp, nil
 }
 
-// instancesByID returns the named instances (all must exist and be
-// visible), or every visible instance when ids is empty.
-func (s *Server) instancesByID(ids []string) ([]core.VM, error) {
-	if len(ids) == 0 {
-		return s.cloud.List(nil), nil
+// matching returns the visible instances among ids (all must exist; all
+// instances when ids is empty) that pass the filters. An exact tag filter
+// is answered from the core's tag index, so its cost does not grow with
+// the inventory.
+func (s *Server) matching(ids []string, fs filters) ([]core.VM, error) {
+	if len(ids) > 0 {
+		vms, err := s.instancesByID(ids)
+		if err != nil {
+			return nil, err
+		}
+		var out []core.VM
+		for _, vm := range vms {
+			if fs.match(vm) {
+				out = append(out, vm)
+			}
+		}
+		return out, nil
 	}
+	for _, f := range fs {
+		if key, ok := strings.CutPrefix(f.name, "tag:"); ok && len(f.values) == 1 && !strings.ContainsAny(f.values[0], "*?[\\") {
+			return s.cloud.ListByTag(key, f.values[0], fs.match), nil
+		}
+	}
+	return s.cloud.List(fs.match), nil
+}
+
+// instancesByID returns the named instances; all must exist and be visible.
+func (s *Server) instancesByID(ids []string) ([]core.VM, error) {
 	var missing []string
 	var out []core.VM
 	for _, id := range ids {

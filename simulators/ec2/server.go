@@ -2,6 +2,8 @@ package ec2
 
 import (
 	"fmt"
+
+	v4 "github.com/aws/aws-sdk-go-v2/aws/signer/v4"
 	"net/http"
 	"net/http/httptest"
 	"sync"
@@ -59,6 +61,8 @@ type Server struct {
 	cloud *core.Cloud
 	opts  Options
 
+	signer *v4.Signer // reused: it caches derived signing keys
+
 	mu      sync.Mutex
 	nextIP  int
 	actions map[string]action
@@ -99,7 +103,7 @@ func NewUnstartedServer(opts Options) *Server {
 	if opts.AccountID == "" {
 		opts.AccountID = "123456789012"
 	}
-	s := &Server{cloud: opts.Cloud, opts: opts, actions: actions()}
+	s := &Server{cloud: opts.Cloud, opts: opts, actions: actions(), signer: v4.NewSigner()}
 	s.http = httptest.NewUnstartedServer(s)
 	return s
 }
