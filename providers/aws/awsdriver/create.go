@@ -36,7 +36,11 @@ func (d *Driver) CreateMachine(ctx context.Context, req *driver.CreateMachineReq
 		}
 		return &driver.CreateMachineResponse{ProviderID: providerIDOf(inst), NodeName: aws.ToString(inst.PrivateDnsName)}, nil
 	}
-	out, err := c.ec2.RunInstances(ctx, c.runInput(req.Machine))
+	root, err := c.rootDeviceName(ctx)
+	if err != nil {
+		return nil, err
+	}
+	out, err := c.ec2.RunInstances(ctx, c.runInput(req.Machine, root))
 	if err != nil {
 		return nil, machineError("RunInstances", err)
 	}
@@ -48,7 +52,27 @@ func (d *Driver) CreateMachine(ctx context.Context, req *driver.CreateMachineReq
 		LastKnownState: "launched " + aws.ToString(inst.InstanceId)}, nil
 }
 
-func (c *call) runInput(m *v1alpha1.Machine) *ec2.RunInstancesInput {
+// rootDeviceName asks EC2 for the AMI's root device, which a block device
+// without a deviceName resizes. Only needed when such a device is given.
+func (c *call) rootDeviceName(ctx context.Context) (string, error) {
+	needed := false
+	for _, bd := range c.spec.BlockDevices {
+		needed = needed || bd.DeviceName == ""
+	}
+	if !needed {
+		return "", nil
+	}
+	out, err := c.ec2.DescribeImages(ctx, &ec2.DescribeImagesInput{ImageIds: []string{c.spec.AMI}})
+	if err != nil {
+		return "", machineError("DescribeImages", err)
+	}
+	if len(out.Images) != 1 || out.Images[0].RootDeviceName == nil {
+		return "", status.Error(codes.InvalidArgument, "providerSpec.ami: image "+c.spec.AMI+" not found or has no root device")
+	}
+	return *out.Images[0].RootDeviceName, nil
+}
+
+func (c *call) runInput(m *v1alpha1.Machine, rootDevice string) *ec2.RunInstancesInput {
 	s := c.spec
 	tags := []types.Tag{{Key: aws.String("Name"), Value: aws.String(m.Name)}}
 	keys := make([]string, 0, len(s.Tags))
@@ -98,7 +122,7 @@ func (c *call) runInput(m *v1alpha1.Machine) *ec2.RunInstancesInput {
 			ebs.VolumeType = types.VolumeType(bd.Ebs.VolumeType)
 		}
 		in.BlockDeviceMappings = append(in.BlockDeviceMappings, types.BlockDeviceMapping{
-			DeviceName: aws.String(orElse(bd.DeviceName, "/dev/xvda")), Ebs: ebs})
+			DeviceName: aws.String(orElse(bd.DeviceName, rootDevice)), Ebs: ebs})
 	}
 	return in
 }

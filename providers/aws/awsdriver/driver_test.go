@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"net/http"
+	"strings"
 	"testing"
 
 	"github.com/gardener/machine-controller-manager/pkg/apis/machine/v1alpha1"
@@ -216,5 +217,26 @@ func TestGetVolumeIDs(t *testing.T) {
 	}})
 	if err != nil || len(resp.VolumeIDs) != 2 || resp.VolumeIDs[0] != "vol-1" || resp.VolumeIDs[1] != "vol-2" {
 		t.Fatalf("%+v, %v", resp, err)
+	}
+}
+
+func TestRootVolumeSizedThroughDescribeImages(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t, core.Options{})
+	f.class.ProviderSpec.Raw = []byte(`{"ami":"` + ec2.DefaultImage.ID + `","region":"us-east-1","machineType":"m5.large",` +
+		`"iam":{"name":"nodes"},"networkInterfaces":[{"subnetID":"subnet-1"}],"blockDevices":[{"ebs":{"volumeSize":64}}],` +
+		`"tags":{"kubernetes.io/cluster/conformance":"1","kubernetes.io/role/node":"1"}}`)
+	f.create(t, "m1")
+	vms := f.srv.Cloud().Live()
+	if len(vms) != 1 || !strings.Contains(vms[0].Attrs["blockDeviceVolumes"], `"device":"`+ec2.DefaultImage.RootDeviceName+`","id":`) ||
+		!strings.Contains(vms[0].Attrs["blockDeviceVolumes"], `"sizeGiB":64`) {
+		t.Fatalf("root volume not resized: %+v", vms)
+	}
+	described := false
+	for _, ev := range f.srv.Cloud().Events() {
+		described = described || ev.Operation == "DescribeImages"
+	}
+	if !described {
+		t.Error("the driver did not ask DescribeImages for the root device")
 	}
 }
