@@ -94,7 +94,7 @@ func TestRunDrivesAMachine(t *testing.T) {
 func TestRunRejectsUnknownProvider(t *testing.T) {
 	t.Parallel()
 	err := run(context.Background(), []string{"--provider=nope"}, nil)
-	if err == nil || !strings.Contains(err.Error(), "known providers: memory") {
+	if err == nil || !strings.Contains(err.Error(), "known providers: aws, memory") {
 		t.Fatalf("got %v, want an error listing the known providers", err)
 	}
 }
