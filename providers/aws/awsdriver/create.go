@@ -16,11 +16,7 @@ import (
 
 // CreateMachine launches the machine's instance, or returns the one it has.
 func (d *Driver) CreateMachine(ctx context.Context, req *driver.CreateMachineRequest) (*driver.CreateMachineResponse, error) {
-	c, err := d.prepare(req.MachineClass, req.Secret)
-	if err != nil {
-		return nil, err
-	}
-	name, err := machineName(req.Machine)
+	c, name, err := d.prepareFor(req.Machine, req.MachineClass, req.Secret)
 	if err != nil {
 		return nil, err
 	}

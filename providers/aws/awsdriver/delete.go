@@ -13,11 +13,7 @@ import (
 // names, if it carries this cluster's tag, and any carrying its name. An
 // instance that does not exist is not an error.
 func (d *Driver) DeleteMachine(ctx context.Context, req *driver.DeleteMachineRequest) (*driver.DeleteMachineResponse, error) {
-	c, err := d.prepare(req.MachineClass, req.Secret)
-	if err != nil {
-		return nil, err
-	}
-	name, err := machineName(req.Machine)
+	c, name, err := d.prepareFor(req.Machine, req.MachineClass, req.Secret)
 	if err != nil {
 		return nil, err
 	}

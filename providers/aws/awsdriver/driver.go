@@ -81,11 +81,16 @@ func clientToken(spec ProviderSpec, m *v1alpha1.Machine) string {
 	return hex.EncodeToString(sum[:])[:64]
 }
 
-func machineName(m *v1alpha1.Machine) (string, error) {
-	if m == nil || m.Name == "" {
-		return "", status.Error(codes.InvalidArgument, "Machine.Name is empty")
+// prepareFor is prepare plus the machine's name, which every per-machine call needs.
+func (d *Driver) prepareFor(m *v1alpha1.Machine, class *v1alpha1.MachineClass, secret *corev1.Secret) (*call, string, error) {
+	c, err := d.prepare(class, secret)
+	if err != nil {
+		return nil, "", err
 	}
-	return m.Name, nil
+	if m == nil || m.Name == "" {
+		return nil, "", status.Error(codes.InvalidArgument, "Machine.Name is empty")
+	}
+	return c, m.Name, nil
 }
 
 // InitializeMachine is not needed on EC2.

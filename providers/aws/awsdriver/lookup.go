@@ -47,11 +47,7 @@ func (c *call) instancesOf(ctx context.Context, name string) ([]types.Instance, 
 // GetMachineStatus finds the machine's instance by its tags: NotFound if
 // there is none, OutOfRange if several carry its name.
 func (d *Driver) GetMachineStatus(ctx context.Context, req *driver.GetMachineStatusRequest) (*driver.GetMachineStatusResponse, error) {
-	c, err := d.prepare(req.MachineClass, req.Secret)
-	if err != nil {
-		return nil, err
-	}
-	name, err := machineName(req.Machine)
+	c, name, err := d.prepareFor(req.Machine, req.MachineClass, req.Secret)
 	if err != nil {
 		return nil, err
 	}
