@@ -19,6 +19,9 @@ type Config struct {
 	Env map[string]string
 	// Cluster configures the embedded control plane.
 	Cluster testcluster.Options
+	// ReportDir receives junit.xml, report.json and summary.md when the
+	// suite ends; empty writes none.
+	ReportDir string
 	// Timeout bounds each wait for the controller or the API server, in real
 	// time. Zero means 60 s.
 	Timeout time.Duration

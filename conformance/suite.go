@@ -1,7 +1,13 @@
 package conformance
 
 import (
+	"fmt"
+	"os"
+	"strings"
 	"testing"
+	"time"
+
+	"github.com/onsi/ginkgo/v2/types"
 
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
@@ -16,8 +22,21 @@ func Test(t *testing.T, cfg Config) {
 }
 
 // GinkgoTest adds the suite for cfg to the calling Ginkgo suite. Call it at
-// tree-construction time (top level or inside a Describe).
+// the top level of the tree. With Config.ReportDir set it also writes the
+// reports when the suite ends, and it prints a progress line per spec.
 func GinkgoTest(cfg *Config) bool {
+	ReportAfterEach(func(s SpecReport) {
+		if s.LeafNodeType == types.NodeTypeIt && len(s.ContainerHierarchyTexts) > 0 &&
+			strings.HasPrefix(s.ContainerHierarchyTexts[0], "machine conformance [") {
+			fmt.Fprintf(os.Stderr, "conformance: %-4s [%s] %s (%s)\n", strings.ToUpper(string(outcomeOf(s))), groupOf(s),
+				s.LeafNodeText, s.RunTime.Round(time.Millisecond))
+		}
+	})
+	ReportAfterSuite("machine conformance reports", func(r Report) {
+		if cfg.ReportDir != "" {
+			Expect(writeReports(cfg.ReportDir, r)).To(Succeed())
+		}
+	})
 	return Describe("machine conformance ["+cfg.Provider.Name+"]", Ordered, ContinueOnFailure, func() {
 		var h *harness
 		BeforeAll(func(ctx SpecContext) {

@@ -11,6 +11,7 @@ import (
 	"flag"
 	"fmt"
 	"os"
+	"path/filepath"
 	"time"
 
 	. "github.com/onsi/ginkgo/v2"
@@ -30,6 +31,7 @@ func main() {
 	provider := flag.String("provider", "", "provider to verify (required); see --list")
 	list := flag.Bool("list", false, "list the registered providers and exit")
 	timeout := flag.Duration("timeout", 60*time.Second, "longest wait for the controller or API server per step")
+	reportDir := flag.String("report-dir", "", `folder for junit.xml, report.json and summary.md (default "_out/conformance/<provider>")`)
 	flag.Parse()
 
 	if *list {
@@ -47,7 +49,10 @@ func main() {
 		fmt.Fprintln(os.Stderr, "machine-conformance:", err)
 		os.Exit(2)
 	}
-	cfg := &conformance.Config{Provider: p, Timeout: *timeout}
+	if *reportDir == "" {
+		*reportDir = filepath.Join("_out", "conformance", p.Name)
+	}
+	cfg := &conformance.Config{Provider: p, Timeout: *timeout, ReportDir: *reportDir}
 	if err := cfg.Validate(); err != nil {
 		fmt.Fprintln(os.Stderr, "machine-conformance:", err)
 		os.Exit(2)
@@ -55,7 +60,10 @@ func main() {
 	conformance.GinkgoTest(cfg)
 	RegisterFailHandler(Fail)
 	f := &failer{}
-	if !RunSpecs(f, "machine conformance: "+p.Name) || f.failed {
+	ok := RunSpecs(f, "machine conformance: "+p.Name) && !f.failed
+	fmt.Fprintf(os.Stderr, "machine-conformance: reports in %s (%s, %s, %s)\n", *reportDir,
+		conformance.JUnitFile, conformance.JSONFile, conformance.MarkdownFile)
+	if !ok {
 		os.Exit(1)
 	}
 }
