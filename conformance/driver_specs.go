@@ -2,35 +2,19 @@ package conformance
 
 import (
 	"context"
-	"errors"
 
 	"github.com/gardener/machine-controller-manager/pkg/apis/machine/v1alpha1"
 	"github.com/gardener/machine-controller-manager/pkg/util/provider/driver"
 	"github.com/gardener/machine-controller-manager/pkg/util/provider/machinecodes/codes"
-	"github.com/gardener/machine-controller-manager/pkg/util/provider/machinecodes/status"
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
 	corev1 "k8s.io/api/core/v1"
-	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 )
 
-// codeOf returns the machine code of a driver error: OK for nil, the
-// status's code when err is a machine status, and Unknown (flagged by ok
-// false) otherwise.
-func codeOf(err error) (codes.Code, bool) {
-	if err == nil {
-		return codes.OK, true
-	}
-	var st *status.Status
-	if errors.As(err, &st) {
-		return st.Code(), true
-	}
-	return codes.Unknown, false
-}
-
 // listVMs calls ListMachines for a class of the run's namespace.
 func listVMs(ctx context.Context, h *harness, className string) map[string]string {
+	GinkgoHelper()
 	cls := &v1alpha1.MachineClass{}
 	Expect(h.admin.Get(ctx, client.ObjectKey{Namespace: h.namespace, Name: className}, cls)).To(Succeed())
 	sec := &corev1.Secret{}
@@ -40,62 +24,125 @@ func listVMs(ctx context.Context, h *harness, className string) map[string]strin
 	return resp.MachineList
 }
 
+// The driver group turns the MUSTs and SHOULDs of MCM's contract
+// (docs/development/machine_error_codes.md) into checks on the driver alone.
 var _ = describeGroup("driver", func(env func() *harness) {
-	// request builds the objects a driver call takes, for a machine that
-	// exists only in the request (as MCM's safety sweep does).
-	type request struct {
-		machine *v1alpha1.Machine
-		class   *v1alpha1.MachineClass
-		secret  *corev1.Secret
-	}
-	newRequest := func(ctx SpecContext, h *harness, name string) request {
-		cls, sec, err := h.newClass(ctx, name)
-		Expect(err).NotTo(HaveOccurred())
-		return request{
-			machine: &v1alpha1.Machine{ObjectMeta: metav1.ObjectMeta{Namespace: h.namespace, Name: name},
-				Spec: v1alpha1.MachineSpec{Class: v1alpha1.ClassSpec{Kind: "MachineClass", Name: cls.Name}}},
-			class: cls, secret: sec,
-		}
-	}
-	create := func(ctx SpecContext, h *harness, r request) *driver.CreateMachineResponse {
-		resp, err := h.driver.CreateMachine(ctx, &driver.CreateMachineRequest{Machine: r.machine, MachineClass: r.class, Secret: r.secret})
-		Expect(err).NotTo(HaveOccurred(), "CreateMachine with the provider's sample class")
-		Expect(resp.ProviderID).NotTo(BeEmpty(), "CreateMachine MUST return a ProviderID")
-		DeferCleanup(func(ctx SpecContext) {
-			m := r.machine.DeepCopy()
-			m.Spec.ProviderID = resp.ProviderID
-			_, err := h.driver.DeleteMachine(ctx, &driver.DeleteMachineRequest{Machine: m, MachineClass: r.class, Secret: r.secret})
-			Expect(err).NotTo(HaveOccurred(), "cleanup: DeleteMachine of %s", resp.ProviderID)
-			Expect(listVMs(ctx, h, r.class.Name)).NotTo(HaveKey(resp.ProviderID), "cleanup: VM %s leaked", resp.ProviderID)
-		})
+	mustCreate := func(ctx SpecContext, h *harness, r request) *driver.CreateMachineResponse {
+		GinkgoHelper()
+		resp, err := r.create(ctx, h)
+		expectCode(err, "CreateMachine with the provider's sample class", codes.OK)
+		Expect(resp).NotTo(BeNil(), "CreateMachine returned OK and no response")
 		return resp
 	}
 
-	It("CreateMachine is idempotent: calling it twice for one Machine returns the same VM [SHOULD]", func(ctx SpecContext) {
+	It("CreateMachine returns a ProviderID of the form <provider>://<id> and a NodeName [MUST]", func(ctx SpecContext) {
 		h := env()
-		r := newRequest(ctx, h, "drv-idempotent")
-		first := create(ctx, h, r)
-		second := create(ctx, h, r)
-		Expect(second.ProviderID).To(Equal(first.ProviderID), "a second CreateMachine made another VM")
-		Expect(listVMs(ctx, h, r.class.Name)).To(HaveKeyWithValue(first.ProviderID, r.machine.Name),
-			"ListMachines MUST map the VM's ProviderID to its Machine's name")
+		resp := mustCreate(ctx, h, sampleRequest(h, "drv-ids"))
+		Expect(checkProviderID(resp.ProviderID)).To(Succeed())
+		Expect(resp.NodeName).NotTo(BeEmpty(), "CreateMachine MUST return the NodeName the VM's node registers with")
+	})
+
+	It("CreateMachine for a Machine whose VM exists returns that VM [MUST]", func(ctx SpecContext) {
+		h := env()
+		r := sampleRequest(h, "drv-idempotent")
+		first := mustCreate(ctx, h, r)
+		second := mustCreate(ctx, h, r)
+		Expect(second.ProviderID).To(Equal(first.ProviderID), "a second CreateMachine for the same Machine made another VM")
+		vms, err := r.list(ctx, h)
+		expectCode(err, "ListMachines", codes.OK, codes.Unimplemented)
+		if err == nil {
+			n := 0
+			for _, name := range vms {
+				if name == r.machine.Name {
+					n++
+				}
+			}
+			Expect(n).To(Equal(1), "ListMachines shows %d VMs for machine %s after two creates", n, r.machine.Name)
+		}
+	})
+
+	It("GetMachineStatus of an existing VM returns the ProviderID and NodeName CreateMachine returned [MUST]", func(ctx SpecContext) {
+		h := env()
+		r := sampleRequest(h, "drv-status")
+		created := mustCreate(ctx, h, r)
+		st, err := r.status(ctx, h)
+		expectCode(err, "GetMachineStatus of an existing VM", codes.OK, codes.Unimplemented)
+		if err != nil {
+			Skip("GetMachineStatus is not implemented")
+		}
+		Expect(st.ProviderID).To(Equal(created.ProviderID), "GetMachineStatus and CreateMachine disagree on the ProviderID")
+		Expect(st.NodeName).To(Equal(created.NodeName), "GetMachineStatus and CreateMachine disagree on the NodeName")
+	})
+
+	It("GetMachineStatus of a VM that does not exist returns NotFound [MUST]", func(ctx SpecContext) {
+		h := env()
+		_, err := sampleRequest(h, "drv-status-absent").status(ctx, h)
+		expectCode(err, "GetMachineStatus of an absent VM", codes.NotFound, codes.Unimplemented)
 	})
 
 	It("DeleteMachine of a VM that does not exist returns OK [MUST]", func(ctx SpecContext) {
 		h := env()
-		r := newRequest(ctx, h, "drv-delete-absent")
-		_, err := h.driver.DeleteMachine(ctx, &driver.DeleteMachineRequest{Machine: r.machine, MachineClass: r.class, Secret: r.secret})
-		code, isStatus := codeOf(err)
-		Expect(isStatus).To(BeTrue(), "the driver returned %v, not a machine status", err)
-		Expect(code).To(Equal(codes.OK), "DeleteMachine of an absent VM: %v", err)
+		err := sampleRequest(h, "drv-delete-absent").delete(ctx, h, "")
+		expectCode(err, "DeleteMachine of an absent VM", codes.OK)
 	})
 
-	It("GetMachineStatus of a VM that does not exist returns NotFound", func(ctx SpecContext) {
+	It("DeleteMachine removes the VM: ListMachines no longer shows it, a second delete is OK [MUST]", func(ctx SpecContext) {
 		h := env()
-		r := newRequest(ctx, h, "drv-status-absent")
-		_, err := h.driver.GetMachineStatus(ctx, &driver.GetMachineStatusRequest{Machine: r.machine, MachineClass: r.class, Secret: r.secret})
-		code, isStatus := codeOf(err)
-		Expect(isStatus).To(BeTrue(), "the driver returned %v, not a machine status", err)
-		Expect(code).To(BeElementOf(codes.NotFound, codes.Unimplemented), "GetMachineStatus of an absent VM: %v", err)
+		r := sampleRequest(h, "drv-delete")
+		created := mustCreate(ctx, h, r)
+		expectCode(r.delete(ctx, h, created.ProviderID), "DeleteMachine", codes.OK)
+		vms, err := r.list(ctx, h)
+		expectCode(err, "ListMachines", codes.OK, codes.Unimplemented)
+		Expect(vms).NotTo(HaveKey(created.ProviderID), "VM %s still listed after DeleteMachine returned OK", created.ProviderID)
+		expectCode(r.delete(ctx, h, created.ProviderID), "a second DeleteMachine", codes.OK)
+	})
+
+	It("ListMachines maps each VM's ProviderID to its Machine's name [MUST]", func(ctx SpecContext) {
+		h := env()
+		r := sampleRequest(h, "drv-list")
+		created := mustCreate(ctx, h, r)
+		vms, err := r.list(ctx, h)
+		expectCode(err, "ListMachines", codes.OK, codes.Unimplemented)
+		if err != nil {
+			Skip("ListMachines is not implemented: orphan VMs cannot be found by the safety sweep")
+		}
+		Expect(vms).To(HaveKeyWithValue(created.ProviderID, r.machine.Name))
+	})
+
+	It("ListMachines and DeleteMachine leave another cluster's VMs alone [MUST]", func(ctx SpecContext) {
+		h := env()
+		if h.cfg.Provider.ForeignProviderSpec == nil {
+			Skip("the provider declares no ForeignProviderSpec")
+		}
+		foreign := newRequest(h, "drv-foreign", h.cfg.Provider.ForeignProviderSpec, h.cfg.Provider.SampleSecret)
+		theirs := mustCreate(ctx, h, foreign)
+		ours := sampleRequest(h, "drv-foreign")
+		vms, err := ours.list(ctx, h)
+		expectCode(err, "ListMachines", codes.OK, codes.Unimplemented)
+		Expect(vms).NotTo(HaveKey(theirs.ProviderID), "ListMachines of our class lists another cluster's VM %s", theirs.ProviderID)
+		// Same machine name, our class: the driver SHALL only act on our cluster.
+		expectCode(ours.delete(ctx, h, ""), "DeleteMachine by name in our cluster", codes.OK)
+		still, err := foreign.list(ctx, h)
+		expectCode(err, "ListMachines", codes.OK, codes.Unimplemented)
+		Expect(still).To(HaveKey(theirs.ProviderID), "DeleteMachine for our cluster deleted another cluster's VM %s", theirs.ProviderID)
+	})
+
+	It("InitializeMachine answers OK, NotFound or Unimplemented for a new VM [MUST]", func(ctx SpecContext) {
+		h := env()
+		r := sampleRequest(h, "drv-init")
+		created := mustCreate(ctx, h, r)
+		m := r.machine.DeepCopy()
+		m.Spec.ProviderID = created.ProviderID
+		_, err := h.driver.InitializeMachine(ctx, &driver.InitializeMachineRequest{Machine: m, MachineClass: r.class, Secret: r.secret})
+		expectCode(err, "InitializeMachine", codes.OK, codes.NotFound, codes.Unimplemented, codes.Uninitialized)
+	})
+
+	It("GetVolumeIDs of no volumes answers OK or Unimplemented [MUST]", func(ctx SpecContext) {
+		h := env()
+		resp, err := h.driver.GetVolumeIDs(ctx, &driver.GetVolumeIDsRequest{})
+		expectCode(err, "GetVolumeIDs", codes.OK, codes.Unimplemented)
+		if err == nil {
+			should(resp != nil && len(resp.VolumeIDs) == 0, "GetVolumeIDs of no volumes returned %v", resp)
+		}
 	})
 })

@@ -32,6 +32,10 @@ type Provider struct {
 	SampleProviderSpec json.RawMessage
 	// SampleSecret is valid data for the MachineClass's secret.
 	SampleSecret map[string][]byte
+	// ForeignProviderSpec is a valid providerSpec for another cluster in
+	// the same account, used to check that a driver never lists or touches
+	// another cluster's VMs. Nil skips those checks.
+	ForeignProviderSpec json.RawMessage
 	// Fixtures holds providerSpec fixtures named valid-*.yaml and
 	// invalid-*.yaml; nil if the provider has none.
 	Fixtures fs.FS

@@ -46,6 +46,9 @@ func init() {
 		SampleProviderSpec: json.RawMessage(`{"ami":"` + ec2.DefaultImage.ID + `","region":"us-east-1","machineType":"m5.large",` +
 			`"iam":{"name":"nodes"},"networkInterfaces":[{"subnetID":"subnet-0a1b2c3d","securityGroupIDs":["sg-0a1b2c3d"]}],` +
 			`"tags":{"kubernetes.io/cluster/` + Cluster + `":"1","kubernetes.io/role/node":"1"}}`),
+		ForeignProviderSpec: json.RawMessage(`{"ami":"` + ec2.DefaultImage.ID + `","region":"us-east-1","machineType":"m5.large",` +
+			`"iam":{"name":"nodes"},"networkInterfaces":[{"subnetID":"subnet-0a1b2c3d"}],` +
+			`"tags":{"kubernetes.io/cluster/someone-else":"1","kubernetes.io/role/node":"1"}}`),
 		SampleSecret: map[string][]byte{
 			awsdriver.SecretAccessKeyID:     []byte(ec2.DefaultAccessKeyID),
 			awsdriver.SecretSecretAccessKey: []byte(ec2.DefaultSecretAccessKey),

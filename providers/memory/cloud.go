@@ -2,6 +2,7 @@ package memory
 
 import (
 	"fmt"
+	"maps"
 	"sort"
 	"sync"
 )
@@ -15,8 +16,13 @@ type VM struct {
 	Zone        string
 	Size        string
 	MachineName string
+	State       string
 	Tags        map[string]string
 }
+
+// StateRunning is the state of every VM the memory cloud holds: a VM is
+// created running and vanishes when deleted.
+const StateRunning = "running"
 
 // Cloud is the memory cloud's inventory. It is safe for concurrent use and
 // may be shared by several drivers, and by tests that need to change the
@@ -30,10 +36,24 @@ type Cloud struct {
 // NewCloud returns an empty cloud.
 func NewCloud() *Cloud { return &Cloud{vms: map[string]*VM{}} }
 
-// add stores a new VM; callers hold c.mu.
-func (c *Cloud) add(vm VM) *VM {
+// nextID returns "vm-" and 8 hex digits: the cloud's counter passed
+// through a bijection of uint32, so IDs look arbitrary, never repeat
+// within a cloud, and are the same sequence in every run. Callers hold c.mu.
+func (c *Cloud) nextID() string {
 	c.next++
-	vm.ID = fmt.Sprintf("vm-%08x", c.next)
+	x := c.next
+	x ^= x >> 16
+	x *= 0x7feb352d
+	x ^= x >> 15
+	x *= 0x846ca68b
+	x ^= x >> 16
+	return fmt.Sprintf("vm-%08x", x)
+}
+
+// add stores a new, running VM; callers hold c.mu.
+func (c *Cloud) add(vm VM) *VM {
+	vm.ID = c.nextID()
+	vm.State = StateRunning
 	vm.ProviderID = fmt.Sprintf("memory:///%s/%s", vm.Zone, vm.ID)
 	stored := vm
 	c.vms[vm.ProviderID] = &stored
@@ -65,7 +85,9 @@ func (c *Cloud) VMs() []VM {
 	defer c.mu.Unlock()
 	out := make([]VM, 0, len(c.vms))
 	for _, vm := range c.vms {
-		out = append(out, *vm)
+		v := *vm
+		v.Tags = maps.Clone(vm.Tags)
+		out = append(out, v)
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].ProviderID < out[j].ProviderID })
 	return out

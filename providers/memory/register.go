@@ -28,8 +28,9 @@ func init() {
 		NewDriver: func(_ context.Context, env map[string]string) (driver.Driver, error) {
 			return New(Options{Token: env[EnvToken]}), nil
 		},
-		SampleProviderSpec: json.RawMessage(`{"cluster":"conformance","size":"small"}`),
-		SampleSecret:       map[string][]byte{SecretToken: []byte(DefaultToken), SecretUserData: []byte("#cloud-config\n")},
-		Fixtures:           fixtures,
+		SampleProviderSpec:  json.RawMessage(`{"cluster":"conformance","size":"small"}`),
+		SampleSecret:        map[string][]byte{SecretToken: []byte(DefaultToken), SecretUserData: []byte("#cloud-config\n")},
+		ForeignProviderSpec: json.RawMessage(`{"cluster":"someone-else","size":"small"}`),
+		Fixtures:            fixtures,
 	})
 }

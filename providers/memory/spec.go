@@ -3,10 +3,10 @@ package memory
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
-	"sort"
+	"io"
 
-	"k8s.io/apimachinery/pkg/util/validation"
 	"k8s.io/apimachinery/pkg/util/validation/field"
 )
 
@@ -24,8 +24,14 @@ type ProviderSpec struct {
 	Tags map[string]string `json:"tags,omitempty"`
 }
 
-// Sizes are the VM sizes the memory cloud offers, with their vCPUs.
-var Sizes = map[string]int{"small": 1, "medium": 2, "large": 4}
+// Defaults of the optional providerSpec fields.
+const (
+	DefaultRole = "worker"
+	DefaultZone = "zone-a"
+)
+
+// Sizes are the VM sizes the memory cloud offers, smallest first.
+var Sizes = []string{"small", "medium", "large"}
 
 // Secret keys the provider reads.
 const (
@@ -33,62 +39,32 @@ const (
 	SecretUserData = "userData"
 )
 
-// DecodeSpec parses raw strictly (unknown fields are errors), applies the
-// defaults and validates the result together with the secret data.
+// DecodeSpec parses raw strictly (unknown fields and trailing data are
+// errors), applies the defaults and validates the result together with the
+// secret data. The spec is meaningful only when the error list is empty.
 func DecodeSpec(raw []byte, secret map[string][]byte) (ProviderSpec, field.ErrorList) {
-	root := field.NewPath("providerSpec")
 	var spec ProviderSpec
-	dec := json.NewDecoder(bytes.NewReader(raw))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&spec); err != nil {
+	if err := decodeStrict(raw, &spec); err != nil {
+		root := field.NewPath("providerSpec")
 		return spec, field.ErrorList{field.Invalid(root, string(raw), fmt.Sprintf("not a memory providerSpec: %v", err))}
 	}
 	if spec.Role == "" {
-		spec.Role = "worker"
+		spec.Role = DefaultRole
 	}
 	if spec.Zone == "" {
-		spec.Zone = "zone-a"
+		spec.Zone = DefaultZone
 	}
-	return spec, Validate(spec, secret)
+	return spec, validateSpec(spec, secret)
 }
 
-// Validate checks a decoded spec and the secret data, naming each field at fault.
-func Validate(spec ProviderSpec, secret map[string][]byte) field.ErrorList {
-	root := field.NewPath("providerSpec")
-	var errs field.ErrorList
-	switch {
-	case spec.Cluster == "":
-		errs = append(errs, field.Required(root.Child("cluster"), "the cluster the VMs belong to"))
-	default:
-		for _, msg := range validation.IsDNS1123Label(spec.Cluster) {
-			errs = append(errs, field.Invalid(root.Child("cluster"), spec.Cluster, msg))
-		}
+func decodeStrict(raw []byte, into any) error {
+	dec := json.NewDecoder(bytes.NewReader(raw))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(into); err != nil {
+		return err
 	}
-	if _, ok := Sizes[spec.Size]; !ok {
-		errs = append(errs, field.NotSupported(root.Child("size"), spec.Size, sizeNames()))
+	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
+		return errors.New("trailing data after the JSON object")
 	}
-	for _, msg := range validation.IsDNS1123Label(spec.Role) {
-		errs = append(errs, field.Invalid(root.Child("role"), spec.Role, msg))
-	}
-	for k := range spec.Tags {
-		if k == "" {
-			errs = append(errs, field.Invalid(root.Child("tags"), k, "tag keys must not be empty"))
-		}
-	}
-	sec := field.NewPath("secret")
-	for _, key := range []string{SecretToken, SecretUserData} {
-		if len(secret[key]) == 0 {
-			errs = append(errs, field.Required(sec.Child(key), "must be set and not empty"))
-		}
-	}
-	return errs
-}
-
-func sizeNames() []string {
-	names := make([]string, 0, len(Sizes))
-	for n := range Sizes {
-		names = append(names, n)
-	}
-	sort.Strings(names)
-	return names
+	return nil
 }

@@ -1,0 +1,118 @@
+package conformance
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"maps"
+	"net/url"
+	"strings"
+
+	"github.com/gardener/machine-controller-manager/pkg/apis/machine/v1alpha1"
+	"github.com/gardener/machine-controller-manager/pkg/util/provider/driver"
+	"github.com/gardener/machine-controller-manager/pkg/util/provider/machinecodes/codes"
+	"github.com/gardener/machine-controller-manager/pkg/util/provider/machinecodes/status"
+	. "github.com/onsi/ginkgo/v2"
+	. "github.com/onsi/gomega"
+	corev1 "k8s.io/api/core/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/runtime"
+	"k8s.io/apimachinery/pkg/types"
+)
+
+// codeOf returns the machine code of a driver error: OK for nil, the
+// status's code when err is a machine status, and (Unknown, false) for any
+// other error, which the contract forbids.
+func codeOf(err error) (codes.Code, bool) {
+	if err == nil {
+		return codes.OK, true
+	}
+	var st *status.Status
+	if errors.As(err, &st) {
+		return st.Code(), true
+	}
+	return codes.Unknown, false
+}
+
+// expectCode asserts that err is a machine status with one of want.
+func expectCode(err error, call string, want ...codes.Code) {
+	GinkgoHelper()
+	code, isStatus := codeOf(err)
+	Expect(isStatus).To(BeTrue(), "%s returned %q, which is not a machine status: every driver error MUST carry a machine code", call, err)
+	Expect(code).To(BeElementOf(want), "%s: code %s (%v), want one of %v", call, code, err, want)
+}
+
+// request is the objects a driver call takes, built in memory the way
+// MCM's safety sweep builds its stand-in Machine.
+type request struct {
+	machine *v1alpha1.Machine
+	class   *v1alpha1.MachineClass
+	secret  *corev1.Secret
+}
+
+func newRequest(h *harness, name string, spec json.RawMessage, secret map[string][]byte) request {
+	return request{
+		machine: &v1alpha1.Machine{
+			ObjectMeta: metav1.ObjectMeta{Namespace: h.namespace, Name: name, UID: types.UID("uid-" + name)},
+			Spec:       v1alpha1.MachineSpec{Class: v1alpha1.ClassSpec{Kind: "MachineClass", Name: name}},
+		},
+		class: &v1alpha1.MachineClass{ObjectMeta: metav1.ObjectMeta{Namespace: h.namespace, Name: name},
+			ProviderSpec: runtime.RawExtension{Raw: spec}, Provider: h.cfg.Provider.Name},
+		secret: &corev1.Secret{ObjectMeta: metav1.ObjectMeta{Namespace: h.namespace, Name: name}, Data: maps.Clone(secret)},
+	}
+}
+
+// sampleRequest uses the provider's sample class and secret.
+func sampleRequest(h *harness, name string) request {
+	return newRequest(h, name, h.cfg.Provider.SampleProviderSpec, h.cfg.Provider.SampleSecret)
+}
+
+func (r request) create(ctx context.Context, h *harness) (*driver.CreateMachineResponse, error) {
+	resp, err := h.driver.CreateMachine(ctx, &driver.CreateMachineRequest{Machine: r.machine, MachineClass: r.class, Secret: r.secret})
+	if err == nil && resp != nil && resp.ProviderID != "" {
+		trackVM(h, r, resp.ProviderID)
+	}
+	return resp, err
+}
+
+func (r request) status(ctx context.Context, h *harness) (*driver.GetMachineStatusResponse, error) {
+	return h.driver.GetMachineStatus(ctx, &driver.GetMachineStatusRequest{Machine: r.machine, MachineClass: r.class, Secret: r.secret})
+}
+
+func (r request) delete(ctx context.Context, h *harness, providerID string) error {
+	m := r.machine.DeepCopy()
+	m.Spec.ProviderID = providerID
+	_, err := h.driver.DeleteMachine(ctx, &driver.DeleteMachineRequest{Machine: m, MachineClass: r.class, Secret: r.secret})
+	return err
+}
+
+func (r request) list(ctx context.Context, h *harness) (map[string]string, error) {
+	resp, err := h.driver.ListMachines(ctx, &driver.ListMachinesRequest{MachineClass: r.class, Secret: r.secret})
+	if err != nil {
+		return nil, err
+	}
+	return resp.MachineList, nil
+}
+
+// trackVM makes the spec delete a VM it created when it ends, and fail if
+// the VM is still listed afterwards: teardown reports leaks by ID.
+func trackVM(h *harness, r request, providerID string) {
+	DeferCleanup(func(ctx SpecContext) {
+		err := r.delete(ctx, h, providerID)
+		Expect(err).NotTo(HaveOccurred(), "cleanup: DeleteMachine of VM %s (machine %s)", providerID, r.machine.Name)
+		vms, err := r.list(ctx, h)
+		if err == nil {
+			Expect(vms).NotTo(HaveKey(providerID), "cleanup: leaked VM %s of machine %s: still listed after DeleteMachine", providerID, r.machine.Name)
+		}
+	})
+}
+
+// checkProviderID applies the Kubernetes form <provider>://<provider-specific-id>.
+func checkProviderID(id string) error {
+	u, err := url.Parse(id)
+	if err != nil || u.Scheme == "" || !strings.Contains(id, "://") || strings.TrimPrefix(id, u.Scheme+"://") == "" {
+		return fmt.Errorf("ProviderID %q is not of the form <provider>://<id> that node.spec.providerID carries", id)
+	}
+	return nil
+}
