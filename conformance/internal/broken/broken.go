@@ -1,0 +1,182 @@
+// Package broken holds deliberately broken drivers. Each wraps the memory
+// reference driver and breaks one rule of MCM's driver contract; the
+// conformance suite proves itself by failing each of them in the expected
+// spec with the expected message (see conformance/broken_test.go).
+package broken
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"sync/atomic"
+
+	"github.com/gardener/machine-controller-manager/pkg/util/provider/driver"
+	"github.com/gardener/machine-controller-manager/pkg/util/provider/machinecodes/codes"
+	"github.com/gardener/machine-controller-manager/pkg/util/provider/machinecodes/status"
+
+	"github.com/machine-conformance/machine-conformance/providers/memory"
+)
+
+// Case is one broken driver and how the suite must catch it.
+type Case struct {
+	Name        string
+	Breaks      string // the rule, in words
+	Wrap        func(*memory.Driver) driver.Driver
+	WantSpec    string // a substring of the failing spec's text
+	WantMessage string // a substring of its failure message
+}
+
+// Find returns the case named name.
+func Find(name string) (Case, bool) {
+	for _, c := range Cases() {
+		if c.Name == name {
+			return c, true
+		}
+	}
+	return Case{}, false
+}
+
+func codeOf(err error) codes.Code {
+	var st *status.Status
+	if errors.As(err, &st) {
+		return st.Code()
+	}
+	return codes.Unknown
+}
+
+// Cases lists every broken driver.
+func Cases() []Case {
+	return []Case{
+		{Name: "non-idempotent-create", Breaks: "CreateMachine MUST return the existing VM of a Machine",
+			Wrap: func(d *memory.Driver) driver.Driver {
+				var n atomic.Int32
+				return &override{Driver: d, create: func(ctx context.Context, r *driver.CreateMachineRequest) (*driver.CreateMachineResponse, error) {
+					m := r.Machine.DeepCopy()
+					m.Name = fmt.Sprintf("%s-%d", m.Name, n.Add(1))
+					return d.CreateMachine(ctx, &driver.CreateMachineRequest{Machine: m, MachineClass: r.MachineClass, Secret: r.Secret})
+				}}
+			},
+			WantSpec: "CreateMachine for a Machine whose VM exists returns that VM", WantMessage: "made another VM"},
+		{Name: "notfound-deleting-absent-vm", Breaks: "DeleteMachine MUST answer OK when the VM does not exist",
+			Wrap: func(d *memory.Driver) driver.Driver {
+				return &override{Driver: d, delete: func(ctx context.Context, r *driver.DeleteMachineRequest) (*driver.DeleteMachineResponse, error) {
+					_, err := d.GetMachineStatus(ctx, &driver.GetMachineStatusRequest{Machine: r.Machine, MachineClass: r.MachineClass, Secret: r.Secret})
+					if codeOf(err) == codes.NotFound {
+						return nil, err
+					}
+					return d.DeleteMachine(ctx, r)
+				}}
+			},
+			WantSpec: "DeleteMachine of a VM that does not exist returns OK", WantMessage: "code NotFound"},
+		{Name: "provider-id-without-scheme", Breaks: "ProviderIDs have the form <provider>://<id>",
+			Wrap: func(d *memory.Driver) driver.Driver {
+				return &override{Driver: d, create: func(ctx context.Context, r *driver.CreateMachineRequest) (*driver.CreateMachineResponse, error) {
+					resp, err := d.CreateMachine(ctx, r)
+					if resp != nil {
+						resp.ProviderID = strings.TrimPrefix(resp.ProviderID, "memory:///")
+					}
+					return resp, err
+				}}
+			},
+			WantSpec: "CreateMachine returns a ProviderID of the form", WantMessage: "is not of the form <provider>://<id>"},
+		{Name: "empty-node-name", Breaks: "CreateMachine MUST return the node's name",
+			Wrap: func(d *memory.Driver) driver.Driver {
+				return &override{Driver: d, create: func(ctx context.Context, r *driver.CreateMachineRequest) (*driver.CreateMachineResponse, error) {
+					resp, err := d.CreateMachine(ctx, r)
+					if resp != nil {
+						resp.NodeName = ""
+					}
+					return resp, err
+				}}
+			},
+			WantSpec: "and a NodeName", WantMessage: "MUST return the NodeName"},
+		{Name: "lists-foreign-vms", Breaks: "ListMachines SHALL return only the class's cluster's VMs",
+			Wrap: func(d *memory.Driver) driver.Driver {
+				return &override{Driver: d, list: func(ctx context.Context, r *driver.ListMachinesRequest) (*driver.ListMachinesResponse, error) {
+					if _, err := d.ListMachines(ctx, r); err != nil {
+						return nil, err
+					}
+					all := map[string]string{}
+					for _, vm := range d.Cloud().VMs() {
+						all[vm.ProviderID] = vm.MachineName
+					}
+					return &driver.ListMachinesResponse{MachineList: all}, nil
+				}}
+			},
+			WantSpec: "leave another cluster's VMs alone", WantMessage: "lists another cluster's VM"},
+		{Name: "deletes-foreign-vms-by-name", Breaks: "DeleteMachine SHALL only act on the class's cluster",
+			Wrap: func(d *memory.Driver) driver.Driver {
+				return &override{Driver: d, delete: func(ctx context.Context, r *driver.DeleteMachineRequest) (*driver.DeleteMachineResponse, error) {
+					resp, err := d.DeleteMachine(ctx, r)
+					for _, vm := range d.Cloud().VMs() {
+						if vm.MachineName == r.Machine.Name {
+							d.Cloud().Remove(vm.ProviderID)
+						}
+					}
+					return resp, err
+				}}
+			},
+			WantSpec: "leave another cluster's VMs alone", WantMessage: "deleted another cluster's VM"},
+		{Name: "internal-for-invalid-spec", Breaks: "a bad providerSpec MUST be INVALID_ARGUMENT",
+			Wrap: func(d *memory.Driver) driver.Driver {
+				return &override{Driver: d, create: func(ctx context.Context, r *driver.CreateMachineRequest) (*driver.CreateMachineResponse, error) {
+					resp, err := d.CreateMachine(ctx, r)
+					if codeOf(err) == codes.InvalidArgument {
+						return nil, status.Error(codes.Internal, err.Error())
+					}
+					return resp, err
+				}}
+			},
+			WantSpec: "rejects every invalid fixture", WantMessage: "code Internal"},
+		{Name: "plain-errors", Breaks: "every error MUST carry a machine code",
+			Wrap: func(d *memory.Driver) driver.Driver {
+				return &override{Driver: d, create: func(ctx context.Context, r *driver.CreateMachineRequest) (*driver.CreateMachineResponse, error) {
+					resp, err := d.CreateMachine(ctx, r)
+					if err != nil {
+						return nil, errors.New("create failed: " + err.Error())
+					}
+					return resp, nil
+				}}
+			},
+			WantSpec: "rejects every invalid fixture", WantMessage: "which is not a machine status"},
+		{Name: "delete-does-nothing", Breaks: "DeleteMachine answering OK means the VM is gone",
+			Wrap: func(d *memory.Driver) driver.Driver {
+				return &override{Driver: d, delete: func(context.Context, *driver.DeleteMachineRequest) (*driver.DeleteMachineResponse, error) {
+					return &driver.DeleteMachineResponse{}, nil
+				}}
+			},
+			WantSpec: "DeleteMachine removes the VM", WantMessage: "still listed after DeleteMachine returned OK"},
+		{Name: "status-notfound-for-existing-vm", Breaks: "GetMachineStatus reports an existing VM",
+			Wrap: func(d *memory.Driver) driver.Driver {
+				return &override{Driver: d, status: func(context.Context, *driver.GetMachineStatusRequest) (*driver.GetMachineStatusResponse, error) {
+					return nil, status.Error(codes.NotFound, "never heard of it")
+				}}
+			},
+			WantSpec: "GetMachineStatus of an existing VM", WantMessage: "code NotFound"},
+		{Name: "status-ok-for-absent-vm", Breaks: "GetMachineStatus MUST answer NotFound for an absent VM",
+			Wrap: func(d *memory.Driver) driver.Driver {
+				return &override{Driver: d, status: func(ctx context.Context, r *driver.GetMachineStatusRequest) (*driver.GetMachineStatusResponse, error) {
+					resp, err := d.GetMachineStatus(ctx, r)
+					if codeOf(err) == codes.NotFound {
+						return &driver.GetMachineStatusResponse{}, nil
+					}
+					return resp, err
+				}}
+			},
+			WantSpec: "GetMachineStatus of a VM that does not exist returns NotFound", WantMessage: "code OK"},
+		{Name: "list-without-machine-names", Breaks: "ListMachines maps ProviderID to the Machine's name",
+			Wrap: func(d *memory.Driver) driver.Driver {
+				return &override{Driver: d, list: func(ctx context.Context, r *driver.ListMachinesRequest) (*driver.ListMachinesResponse, error) {
+					resp, err := d.ListMachines(ctx, r)
+					if resp != nil {
+						for id := range resp.MachineList {
+							resp.MachineList[id] = ""
+						}
+					}
+					return resp, err
+				}}
+			},
+			WantSpec: "ListMachines maps each VM's ProviderID to its Machine's name", WantMessage: "to have {key: value}"},
+	}
+}
