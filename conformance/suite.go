@@ -3,6 +3,7 @@ package conformance
 import (
 	"fmt"
 	"os"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -61,8 +62,21 @@ type group struct {
 
 var groups []group
 
-// describeGroup registers a spec group; each group file calls it once.
+// groupOrder is the order groups run in: the driver alone first, then the
+// controller on top of it, and the teardown checks of finalizers last.
+var groupOrder = []string{"driver", "validation", "lifecycle", "safety", "finalizers"}
+
+// describeGroup registers specs of a group; a group may span files, and
+// groups run in groupOrder whatever the order of registration.
 func describeGroup(name string, specs func(env func() *harness)) bool {
-	groups = append(groups, group{name: name, specs: specs})
+	rank := slices.Index(groupOrder, name)
+	if rank < 0 {
+		panic("conformance: group " + name + " is not in groupOrder")
+	}
+	i := len(groups)
+	for i > 0 && slices.Index(groupOrder, groups[i-1].name) > rank {
+		i--
+	}
+	groups = slices.Insert(groups, i, group{name: name, specs: specs})
 	return true
 }

@@ -42,6 +42,9 @@ func (r *Registrar) beat(ctx context.Context, id Identity, ready bool) error {
 	}
 	node.Status.Conditions = []corev1.NodeCondition{cond}
 	if _, err := nodes.UpdateStatus(ctx, node, metav1.UpdateOptions{}); err != nil {
+		if apierrors.IsNotFound(err) || apierrors.IsConflict(err) {
+			return nil // deleted or changed meanwhile (the controller deletes a gone machine's node): next beat decides
+		}
 		return err
 	}
 	if !ready {

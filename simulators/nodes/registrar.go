@@ -116,8 +116,8 @@ func (r *Registrar) Sync(ctx context.Context) {
 	present := map[string]bool{}
 	for _, vm := range r.opts.Cloud.Snapshot() {
 		id, ours := r.opts.Identify(vm)
-		if !ours {
-			continue
+		if !ours || id.Name == "" {
+			continue // not this cluster's, or a VM without a node name (its kubelet cannot register)
 		}
 		present[vm.ID] = true
 		r.step(ctx, vm, id)

@@ -1,0 +1,92 @@
+package conformance
+
+import (
+	"time"
+
+	"github.com/gardener/machine-controller-manager/pkg/apis/machine/v1alpha1"
+	. "github.com/onsi/ginkgo/v2"
+	. "github.com/onsi/gomega"
+	corev1 "k8s.io/api/core/v1"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+
+	"github.com/machine-conformance/machine-conformance/controller"
+)
+
+// The finalizers group checks that a provider's machines, classes and
+// secrets are held exactly while in use and that nothing is left stuck.
+var _ = describeGroup("finalizers", func(env func() *harness) {
+	finalizers := func(ctx SpecContext, h *harness, obj client.Object) func() []string {
+		return func() []string {
+			cur := obj.DeepCopyObject().(client.Object)
+			if err := h.admin.Get(ctx, client.ObjectKeyFromObject(obj), cur); err != nil {
+				return []string{"<" + err.Error() + ">"}
+			}
+			return cur.GetFinalizers()
+		}
+	}
+
+	It("holds class and secret while a machine uses them, blocks their deletion, and releases them [MUST]", func(ctx SpecContext) {
+		h := env()
+		m := h.runningMachine(ctx, "fin-hold")
+		cls := &v1alpha1.MachineClass{}
+		Expect(h.admin.Get(ctx, client.ObjectKey{Namespace: h.namespace, Name: "fin-hold"}, cls)).To(Succeed())
+		sec := &corev1.Secret{}
+		Expect(h.admin.Get(ctx, client.ObjectKey{Namespace: h.namespace, Name: "fin-hold"}, sec)).To(Succeed())
+		Expect(m.Finalizers).To(ContainElement(controller.MachineFinalizer))
+		Eventually(finalizers(ctx, h, cls), h.cfg.Timeout, poll).Should(ContainElement(controller.MachineFinalizer))
+		Eventually(finalizers(ctx, h, sec), h.cfg.Timeout, poll).Should(ContainElement(controller.SecretFinalizer))
+
+		Expect(h.admin.Delete(ctx, cls)).To(Succeed())
+		Expect(h.admin.Delete(ctx, sec)).To(Succeed())
+		Consistently(h.gone(ctx, cls), time.Second, poll).Should(BeFalse(), "a class in use went away")
+		Expect(h.gone(ctx, sec)()).To(BeFalse(), "a secret in use went away")
+
+		h.deleteMachine(ctx, m)
+		Eventually(h.gone(ctx, cls), h.cfg.Timeout, poll).Should(BeTrue(), "class stuck after its last machine went")
+		Eventually(h.gone(ctx, sec), h.cfg.Timeout, poll).Should(BeTrue(), "secret stuck after its last class went")
+	})
+
+	It("puts back a class finalizer someone stripped [MUST]", func(ctx SpecContext) {
+		h := env()
+		m := h.runningMachine(ctx, "fin-strip")
+		cls := &v1alpha1.MachineClass{}
+		key := client.ObjectKey{Namespace: h.namespace, Name: "fin-strip"}
+		Eventually(finalizers(ctx, h, &v1alpha1.MachineClass{ObjectMeta: m.ObjectMeta}), h.cfg.Timeout, poll).ShouldNot(BeEmpty())
+		Expect(h.admin.Get(ctx, key, cls)).To(Succeed())
+		patch := client.MergeFrom(cls.DeepCopy())
+		cls.Finalizers = nil
+		Expect(h.admin.Patch(ctx, cls, patch)).To(Succeed())
+		Eventually(finalizers(ctx, h, cls), h.cfg.Timeout, poll).Should(ContainElement(controller.MachineFinalizer))
+		h.deleteMachine(ctx, m)
+		Eventually(finalizers(ctx, h, cls), h.cfg.Timeout, poll).ShouldNot(ContainElement(controller.MachineFinalizer))
+	})
+
+	It("leaves no machine, class or secret stuck and no VM alive at teardown [MUST]", func(ctx SpecContext) {
+		h := env()
+		machines := &v1alpha1.MachineList{}
+		Expect(h.admin.List(ctx, machines, client.InNamespace(h.namespace))).To(Succeed())
+		for i := range machines.Items {
+			m := &machines.Items[i]
+			if m.Spec.Class.Name == "safety-not-yet" {
+				h.deleteMachineWithoutClass(ctx, m)
+				continue
+			}
+			h.deleteMachine(ctx, m)
+		}
+		classes := &v1alpha1.MachineClassList{}
+		Expect(h.admin.List(ctx, classes, client.InNamespace(h.namespace))).To(Succeed())
+		for i := range classes.Items {
+			Expect(client.IgnoreNotFound(h.admin.Delete(ctx, &classes.Items[i]))).To(Succeed())
+			Eventually(h.gone(ctx, &classes.Items[i]), h.cfg.Timeout, poll).Should(BeTrue(), "class %s stuck", classes.Items[i].Name)
+		}
+		secrets := &corev1.SecretList{}
+		Expect(h.admin.List(ctx, secrets, client.InNamespace(h.namespace))).To(Succeed())
+		for i := range secrets.Items {
+			Expect(client.IgnoreNotFound(h.admin.Delete(ctx, &secrets.Items[i]))).To(Succeed())
+			Eventually(h.gone(ctx, &secrets.Items[i]), h.cfg.Timeout, poll).Should(BeTrue(), "secret %s stuck", secrets.Items[i].Name)
+		}
+		if chaos, ok := h.simulator.(interface{ LiveVMs() []string }); ok {
+			Eventually(chaos.LiveVMs, h.cfg.Timeout, poll).Should(BeEmpty(), "VMs alive after every machine was deleted: leaked")
+		}
+	})
+})

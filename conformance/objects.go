@@ -1,0 +1,82 @@
+package conformance
+
+import (
+	"context"
+	"time"
+
+	"github.com/gardener/machine-controller-manager/pkg/apis/machine/v1alpha1"
+	. "github.com/onsi/ginkgo/v2"
+	. "github.com/onsi/gomega"
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+
+	"github.com/machine-conformance/machine-conformance/providers"
+)
+
+const poll = 100 * time.Millisecond
+
+// createMachine creates a Machine of class in the run's namespace.
+func (h *harness) createMachine(ctx context.Context, name, class string, annotations map[string]string) *v1alpha1.Machine {
+	GinkgoHelper()
+	m := &v1alpha1.Machine{
+		ObjectMeta: metav1.ObjectMeta{Namespace: h.namespace, Name: name, Annotations: annotations},
+		Spec:       v1alpha1.MachineSpec{Class: v1alpha1.ClassSpec{Kind: "MachineClass", Name: class}},
+	}
+	Expect(h.admin.Create(ctx, m)).To(Succeed())
+	return m
+}
+
+// machine reads a Machine of the run's namespace.
+func (h *harness) machine(ctx context.Context, name string) (*v1alpha1.Machine, error) {
+	m := &v1alpha1.Machine{}
+	return m, h.admin.Get(ctx, client.ObjectKey{Namespace: h.namespace, Name: name}, m)
+}
+
+// phase polls a Machine's phase ("" while it cannot be read).
+func (h *harness) phase(ctx context.Context, name string) func() v1alpha1.MachinePhase {
+	return func() v1alpha1.MachinePhase {
+		m, err := h.machine(ctx, name)
+		if err != nil {
+			return ""
+		}
+		return m.Status.CurrentStatus.Phase
+	}
+}
+
+// gone polls whether obj no longer exists.
+func (h *harness) gone(ctx context.Context, obj client.Object) func() bool {
+	return func() bool {
+		return apierrors.IsNotFound(h.admin.Get(ctx, client.ObjectKeyFromObject(obj), obj.DeepCopyObject().(client.Object)))
+	}
+}
+
+// runningMachine creates a class and a Machine of it and waits for Running.
+func (h *harness) runningMachine(ctx context.Context, name string) *v1alpha1.Machine {
+	GinkgoHelper()
+	_, _, err := h.newClass(ctx, name)
+	Expect(err).NotTo(HaveOccurred())
+	h.createMachine(ctx, name, name, nil)
+	Eventually(h.phase(ctx, name), h.cfg.Timeout, poll).Should(Equal(v1alpha1.MachineRunning),
+		"machine %s never became Running; its last operation tells why", name)
+	m, err := h.machine(ctx, name)
+	Expect(err).NotTo(HaveOccurred())
+	return m
+}
+
+// deleteMachine deletes a Machine and waits until its finalizer is released.
+func (h *harness) deleteMachine(ctx context.Context, m *v1alpha1.Machine) {
+	GinkgoHelper()
+	Expect(client.IgnoreNotFound(h.admin.Delete(ctx, m))).To(Succeed())
+	Eventually(h.gone(ctx, m), h.cfg.Timeout, poll).Should(BeTrue(), "machine %s stuck in deletion (finalizer not released)", m.Name)
+}
+
+// chaos returns the simulator's chaos controls, or skips the spec.
+func (h *harness) chaos() providers.Chaos {
+	GinkgoHelper()
+	c, ok := h.simulator.(providers.Chaos)
+	if !ok {
+		Skip("the provider's simulator offers no chaos controls (providers.Chaos)")
+	}
+	return c
+}
