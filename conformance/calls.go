@@ -3,7 +3,6 @@ package conformance
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"maps"
 	"net/url"
@@ -12,33 +11,20 @@ import (
 	"github.com/gardener/machine-controller-manager/pkg/apis/machine/v1alpha1"
 	"github.com/gardener/machine-controller-manager/pkg/util/provider/driver"
 	"github.com/gardener/machine-controller-manager/pkg/util/provider/machinecodes/codes"
-	"github.com/gardener/machine-controller-manager/pkg/util/provider/machinecodes/status"
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/apimachinery/pkg/types"
-)
 
-// codeOf returns the machine code of a driver error: OK for nil, the
-// status's code when err is a machine status, and (Unknown, false) for any
-// other error, which the contract forbids.
-func codeOf(err error) (codes.Code, bool) {
-	if err == nil {
-		return codes.OK, true
-	}
-	var st *status.Status
-	if errors.As(err, &st) {
-		return st.Code(), true
-	}
-	return codes.Unknown, false
-}
+	"github.com/machine-conformance/machine-conformance/internal/machinecode"
+)
 
 // expectCode asserts that err is a machine status with one of want.
 func expectCode(err error, call string, want ...codes.Code) {
 	GinkgoHelper()
-	code, isStatus := codeOf(err)
+	code, isStatus := machinecode.Of(err)
 	Expect(isStatus).To(BeTrue(), "%s returned %q, which is not a machine status: every driver error MUST carry a machine code", call, err)
 	Expect(code).To(BeElementOf(want), "%s: code %s (%v), want one of %v", call, code, err, want)
 }

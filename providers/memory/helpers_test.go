@@ -11,6 +11,8 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/apimachinery/pkg/util/validation/field"
+
+	"github.com/machine-conformance/machine-conformance/internal/machinecode"
 )
 
 // specA is the minimal providerSpec of cluster "a".
@@ -32,14 +34,11 @@ func machine(name, providerID string) *v1alpha1.Machine {
 // *status.Status.
 func codeOf(t *testing.T, err error) codes.Code {
 	t.Helper()
-	if err == nil {
-		return codes.OK
+	code, isStatus := machinecode.Of(err)
+	if !isStatus {
+		t.Fatalf("%v is not a machine status", err)
 	}
-	var st *status.Status
-	if !errors.As(err, &st) {
-		t.Fatalf("error %v is not a machine status", err)
-	}
-	return st.Code()
+	return code
 }
 
 // messageOf returns the status message of err ("" for nil).

@@ -15,6 +15,7 @@ import (
 	"github.com/gardener/machine-controller-manager/pkg/util/provider/machinecodes/codes"
 	"github.com/gardener/machine-controller-manager/pkg/util/provider/machinecodes/status"
 
+	"github.com/machine-conformance/machine-conformance/internal/machinecode"
 	"github.com/machine-conformance/machine-conformance/providers/memory"
 )
 
@@ -38,11 +39,8 @@ func Find(name string) (Case, bool) {
 }
 
 func codeOf(err error) codes.Code {
-	var st *status.Status
-	if errors.As(err, &st) {
-		return st.Code()
-	}
-	return codes.Unknown
+	code, _ := machinecode.Of(err)
+	return code
 }
 
 // Cases lists every broken driver.

@@ -2,7 +2,6 @@ package awsdriver_test
 
 import (
 	"context"
-	"errors"
 	"net/http"
 	"strings"
 	"testing"
@@ -10,7 +9,6 @@ import (
 	"github.com/gardener/machine-controller-manager/pkg/apis/machine/v1alpha1"
 	"github.com/gardener/machine-controller-manager/pkg/util/provider/driver"
 	"github.com/gardener/machine-controller-manager/pkg/util/provider/machinecodes/codes"
-	"github.com/gardener/machine-controller-manager/pkg/util/provider/machinecodes/status"
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/runtime"
@@ -21,6 +19,8 @@ import (
 	"github.com/machine-conformance/machine-conformance/providers/aws/awsdriver"
 	"github.com/machine-conformance/machine-conformance/simulators/core"
 	"github.com/machine-conformance/machine-conformance/simulators/ec2"
+
+	"github.com/machine-conformance/machine-conformance/internal/machinecode"
 )
 
 // fixture is the driver pointed at a fresh EC2 simulator, over the wire.
@@ -71,14 +71,11 @@ func (f *fixture) list(t *testing.T) map[string]string {
 
 func codeOf(t *testing.T, err error) codes.Code {
 	t.Helper()
-	if err == nil {
-		return codes.OK
-	}
-	var st *status.Status
-	if !errors.As(err, &st) {
+	code, isStatus := machinecode.Of(err)
+	if !isStatus {
 		t.Fatalf("%v is not a machine status", err)
 	}
-	return st.Code()
+	return code
 }
 
 func TestCreateListDelete(t *testing.T) {
