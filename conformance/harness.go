@@ -35,6 +35,10 @@ type harness struct {
 	clock     *clocktesting.FakeClock
 	ctrl      *controller.Controller
 	namespace string
+	// role is the shipped ClusterRole; requests records what the
+	// controller, bound to nothing else, asked and was refused.
+	role     *rbacv1.ClusterRole
+	requests *requestLog
 	// realNodes: the simulator joins VMs as nodes itself; the harness's
 	// kubelet stand-in is not running, so nodes cannot be held back.
 	realNodes bool
@@ -116,6 +120,8 @@ func (h *harness) startController(ctx context.Context, scheme *runtime.Scheme) e
 	if err != nil {
 		return err
 	}
+	h.role, h.requests = role, newRequestLog()
+	restricted.Wrap(h.requests.wrap)
 	mgr, err := ctrl.NewManager(restricted, ctrl.Options{Scheme: scheme, Metrics: metricsserver.Options{BindAddress: "0"}})
 	if err != nil {
 		return err

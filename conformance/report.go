@@ -101,6 +101,11 @@ func markdown(r types.Report) string {
 			counts[g] = map[outcome]int{}
 		}
 		counts[g][o]++
+		for _, e := range s.ReportEntries {
+			if e.Name == noteEntry {
+				details = append(details, fmt.Sprintf("- NOTE [%s] %s", g, oneLine(e.StringRepresentation())))
+			}
+		}
 		switch o {
 		case fail:
 			details = append(details, fmt.Sprintf("- **FAIL** [%s] %s: %s", g, s.LeafNodeText, oneLine(s.Failure.Message)))
@@ -137,8 +142,8 @@ func markdown(r types.Report) string {
 
 func oneLine(s string) string {
 	s = strings.Join(strings.Fields(s), " ")
-	if len(s) > 300 {
-		s = s[:300] + "…"
+	if len(s) > 600 {
+		s = s[:600] + "…"
 	}
 	return s
 }

@@ -64,7 +64,7 @@ var groups []group
 
 // groupOrder is the order groups run in: the driver alone first, then the
 // controller on top of it, and the teardown checks of finalizers last.
-var groupOrder = []string{"driver", "validation", "lifecycle", "safety", "finalizers"}
+var groupOrder = []string{"driver", "validation", "lifecycle", "safety", "finalizers", "rbac"}
 
 // describeGroup registers specs of a group; a group may span files, and
 // groups run in groupOrder whatever the order of registration.
