@@ -14,6 +14,9 @@ type Chaos interface {
 	InjectVM(spec json.RawMessage, machineName string) (string, error)
 	// Vanish deletes a VM without trace.
 	Vanish(providerID string) error
+	// Kill makes a VM die on its own (crash, reclaim): it goes to
+	// shutting-down and terminated, and its node stops being Ready.
+	Kill(providerID string) error
 	// Owner is the oracle: how the VM came to exist (OwnerManaged: through
 	// the driver; OwnerInjected: InjectVM) and whether it is still alive
 	// (pending or running), even where reads lag.

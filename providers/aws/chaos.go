@@ -82,3 +82,5 @@ func (s *simulator) LiveVMs() []string {
 	}
 	return ids
 }
+
+func (s *simulator) Kill(providerID string) error { return s.srv.Cloud().Kill(instanceID(providerID)) }

@@ -1,0 +1,91 @@
+package conformance
+
+import (
+	"time"
+
+	"github.com/gardener/machine-controller-manager/pkg/apis/machine/v1alpha1"
+	. "github.com/onsi/ginkgo/v2"
+	. "github.com/onsi/gomega"
+	corev1 "k8s.io/api/core/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+
+	"github.com/machine-conformance/machine-conformance/controller"
+	"github.com/machine-conformance/machine-conformance/providers"
+)
+
+var _ = describeGroup("lifecycle", func(env func() *harness) {
+	It("replaces a machine whose node stays unhealthy past the health timeout, through its MachineSet [MUST]", func(ctx SpecContext) {
+		h := env()
+		_, _, err := h.newClass(ctx, "lc-set")
+		Expect(err).NotTo(HaveOccurred())
+		labels := map[string]string{"conformance-set": "lc-set"}
+		ms := &v1alpha1.MachineSet{
+			ObjectMeta: metav1.ObjectMeta{Namespace: h.namespace, Name: "lc-set"},
+			Spec: v1alpha1.MachineSetSpec{Replicas: 1, Selector: &metav1.LabelSelector{MatchLabels: labels},
+				MachineClass: v1alpha1.ClassSpec{Kind: "MachineClass", Name: "lc-set"},
+				Template: v1alpha1.MachineTemplateSpec{ObjectMeta: metav1.ObjectMeta{Labels: labels},
+					Spec: v1alpha1.MachineSpec{Class: v1alpha1.ClassSpec{Kind: "MachineClass", Name: "lc-set"}}}},
+		}
+		Expect(h.admin.Create(ctx, ms)).To(Succeed())
+		running := func() []v1alpha1.Machine {
+			list := &v1alpha1.MachineList{}
+			Expect(h.admin.List(ctx, list, client.InNamespace(h.namespace), client.MatchingLabels(labels))).To(Succeed())
+			var out []v1alpha1.Machine
+			for _, m := range list.Items {
+				if m.Status.CurrentStatus.Phase == v1alpha1.MachineRunning && m.DeletionTimestamp.IsZero() {
+					out = append(out, m)
+				}
+			}
+			return out
+		}
+		Eventually(running, h.cfg.Timeout, poll).Should(HaveLen(1), "the MachineSet's machine never became Running")
+		victim := running()[0]
+
+		By("making the victim's node unhealthy")
+		if chaos, ok := h.simulator.(providers.Chaos); ok {
+			Expect(chaos.Kill(victim.Spec.ProviderID)).To(Succeed())
+		} else {
+			node := &corev1.Node{}
+			Expect(h.admin.Get(ctx, client.ObjectKey{Name: victim.Labels[controller.NodeLabel]}, node)).To(Succeed())
+			node.Status.Conditions = []corev1.NodeCondition{{Type: corev1.NodeReady, Status: corev1.ConditionFalse, LastHeartbeatTime: metav1.Now()}}
+			Expect(h.admin.Status().Update(ctx, node)).To(Succeed())
+		}
+		Eventually(h.phase(ctx, victim.Name), h.cfg.Timeout, poll).Should(Equal(v1alpha1.MachineUnknown))
+		h.clock.Step(controller.DefaultHealthTimeout + time.Second)
+
+		By("the MachineSet deleting the failed machine and creating a Running replacement")
+		Eventually(h.gone(ctx, &victim), h.cfg.Timeout, poll).Should(BeTrue(), "the Failed machine was not replaced")
+		Eventually(func() []string {
+			var names []string
+			for _, m := range running() {
+				names = append(names, m.Name)
+			}
+			return names
+		}, h.cfg.Timeout, poll).Should(And(HaveLen(1), Not(ContainElement(victim.Name))))
+
+		By("scaling to zero and deleting the MachineSet")
+		Expect(h.admin.Get(ctx, client.ObjectKeyFromObject(ms), ms)).To(Succeed())
+		patch := client.MergeFrom(ms.DeepCopy())
+		ms.Spec.Replicas = 0
+		Expect(h.admin.Patch(ctx, ms, patch)).To(Succeed())
+		Eventually(func() int {
+			list := &v1alpha1.MachineList{}
+			Expect(h.admin.List(ctx, list, client.InNamespace(h.namespace), client.MatchingLabels(labels))).To(Succeed())
+			return len(list.Items)
+		}, h.cfg.Timeout, poll).Should(BeZero(), "machines left after scaling to zero")
+		Expect(h.admin.Delete(ctx, ms)).To(Succeed())
+	})
+
+	It("picks up a machine again when its missing class appears [MUST]", func(ctx SpecContext) {
+		h := env()
+		m := h.createMachine(ctx, "lc-late", "lc-late", nil)
+		Eventually(func() string { got, _ := h.machine(ctx, m.Name); return got.Status.LastOperation.Description },
+			h.cfg.Timeout, poll).Should(ContainSubstring("lc-late"), "the machine does not say it waits for its class")
+		_, _, err := h.newClass(ctx, "lc-late")
+		Expect(err).NotTo(HaveOccurred())
+		Eventually(h.phase(ctx, m.Name), h.cfg.Timeout, poll).Should(Equal(v1alpha1.MachineRunning))
+		got, _ := h.machine(ctx, m.Name)
+		h.deleteMachine(ctx, got)
+	})
+})
