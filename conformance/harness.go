@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"maps"
+	"sync"
 	"time"
 
 	"github.com/gardener/machine-controller-manager/pkg/apis/machine/v1alpha1"
@@ -39,11 +40,14 @@ type harness struct {
 	// controller, bound to nothing else, asked and was refused.
 	role     *rbacv1.ClusterRole
 	requests *requestLog
-	// realNodes: the simulator joins VMs as nodes itself; the harness's
-	// kubelet stand-in is not running, so nodes cannot be held back.
-	realNodes bool
-	stop      []func() error // run in reverse by close
+	// held names machines whose VMs must not join as nodes.
+	held sync.Map
+	stop []func() error // run in reverse by close
 }
+
+// hold keeps a machine's VM from joining as a node, and isHeld asks.
+func (h *harness) hold(machineName string)        { h.held.Store(machineName, true) }
+func (h *harness) isHeld(machineName string) bool { _, ok := h.held.Load(machineName); return ok }
 
 // controllerUser is the identity the reference controller runs as; it is
 // bound to the shipped ClusterRole and nothing else.
@@ -87,12 +91,11 @@ func startHarness(ctx context.Context, cfg Config) (h *harness, err error) {
 		return h, err
 	}
 	if joiner, ok := h.simulator.(providers.NodeJoiner); ok {
-		stopJoining, err := joiner.JoinNodes(h.cluster.Config)
+		stopJoining, err := joiner.JoinNodes(h.cluster.Config, h.isHeld)
 		if err != nil {
 			return h, fmt.Errorf("joining the %s simulator's VMs as nodes: %w", cfg.Provider.Name, err)
 		}
 		h.stop = append(h.stop, stopJoining)
-		h.realNodes = true
 		return h, nil
 	}
 	stopKubelet := startKubelet(h.admin, 100*time.Millisecond)

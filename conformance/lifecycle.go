@@ -66,9 +66,7 @@ var _ = describeGroup("lifecycle", func(env func() *harness) {
 
 	It("fails a Machine whose node never joins when the creation timeout passes", func(ctx SpecContext) {
 		h := env()
-		if h.realNodes {
-			Skip("the provider's simulator joins nodes itself, so a node cannot be held back yet")
-		}
+		h.hold("lc-timeout") // the simulator's kubelet never comes up
 		m := newMachine(ctx, h, "lc-timeout", map[string]string{NoJoinAnnotation: "true"})
 		Eventually(func() string { got, _ := get(ctx, h, m)(); return got.Spec.ProviderID },
 			h.cfg.Timeout, 100*time.Millisecond).ShouldNot(BeEmpty(), "CreateMachine never produced a VM")

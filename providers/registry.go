@@ -57,8 +57,10 @@ type Simulator interface {
 // simulator without it, the harness registers nodes itself.
 type NodeJoiner interface {
 	// JoinNodes starts registering this cluster's VMs as Nodes of the
-	// cluster cfg reaches, until stop is called.
-	JoinNodes(cfg *rest.Config) (stop func() error, err error)
+	// cluster cfg reaches, until stop is called. The VM of a machine for
+	// which held(machine name) is true does not join (a kubelet that never
+	// comes up), so creation timeouts can be exercised.
+	JoinNodes(cfg *rest.Config, held func(machineName string) bool) (stop func() error, err error)
 }
 
 // ErrUnknownProvider is returned by Get for a name nobody registered.

@@ -83,8 +83,11 @@ func (s *simulator) Env() map[string]string {
 func (s *simulator) Close() error { s.srv.Close(); s.s3.Close(); return nil }
 
 // JoinNodes registers the instances tagged for Cluster as Nodes.
-func (s *simulator) JoinNodes(cfg *rest.Config) (func() error, error) {
+func (s *simulator) JoinNodes(cfg *rest.Config, held func(string) bool) (func() error, error) {
 	reg, err := nodes.Start(nodes.Options{Config: cfg, Cloud: s.srv.Cloud(), Identify: func(vm core.VM) (nodes.Identity, bool) {
+		if held != nil && held(vm.Tags["Name"]) {
+			return nodes.Identity{}, false
+		}
 		for k := range vm.Tags {
 			if strings.TrimPrefix(k, awsdriver.ClusterTagPrefix) == Cluster {
 				return ec2.NodeIdentity(vm), true
