@@ -31,6 +31,10 @@ func main() {
 	provider := flag.String("provider", "", "provider to verify (required); see --list")
 	list := flag.Bool("list", false, "list the registered providers and exit")
 	timeout := flag.Duration("timeout", 60*time.Second, "longest wait for the controller or API server per step")
+	envFile := flag.String("env-file", "", "KEY=VALUE file handed to the provider's driver (endpoints, regions)")
+	specFile := flag.String("provider-spec", "", "YAML or JSON providerSpec replacing the provider's sample, e.g. for a real cloud")
+	secretFile := flag.String("secret-file", "", "YAML map of secret keys replacing the provider's sample secret (real credentials)")
+	noSimulator := flag.Bool("no-simulator", false, "run against the real cloud even if the provider has a simulator")
 	reportDir := flag.String("report-dir", "", `folder for junit.xml, report.json and summary.md (default "_out/conformance/<provider>")`)
 	flag.Parse()
 
@@ -53,6 +57,10 @@ func main() {
 		*reportDir = filepath.Join("_out", "conformance", p.Name)
 	}
 	cfg := &conformance.Config{Provider: p, Timeout: *timeout, ReportDir: *reportDir}
+	if err := applyInputs(cfg, *envFile, *specFile, *secretFile, *noSimulator); err != nil {
+		fmt.Fprintln(os.Stderr, "machine-conformance:", err)
+		os.Exit(2)
+	}
 	if err := cfg.Validate(); err != nil {
 		fmt.Fprintln(os.Stderr, "machine-conformance:", err)
 		os.Exit(2)
@@ -66,4 +74,30 @@ func main() {
 	if !ok {
 		os.Exit(1)
 	}
+}
+
+// applyInputs replaces the provider's samples with the user's files, for
+// runs against a real cloud.
+func applyInputs(cfg *conformance.Config, envFile, specFile, secretFile string, noSimulator bool) error {
+	var err error
+	if envFile != "" {
+		if cfg.Env, err = readEnvFile(envFile); err != nil {
+			return fmt.Errorf("--env-file: %w", err)
+		}
+	}
+	if specFile != "" {
+		if cfg.Provider.SampleProviderSpec, err = readSpecFile(specFile); err != nil {
+			return fmt.Errorf("--provider-spec: %w", err)
+		}
+		cfg.Provider.ForeignProviderSpec = nil // we cannot guess another cluster's spec
+	}
+	if secretFile != "" {
+		if cfg.Provider.SampleSecret, err = readSecretFile(secretFile); err != nil {
+			return fmt.Errorf("--secret-file: %w", err)
+		}
+	}
+	if noSimulator {
+		cfg.Provider.NewSimulator = nil
+	}
+	return nil
 }
