@@ -33,6 +33,9 @@ var _ = describeGroup("finalizers", func(env func() *harness) {
 		sec := &corev1.Secret{}
 		Expect(h.admin.Get(ctx, client.ObjectKey{Namespace: h.namespace, Name: "fin-hold"}, sec)).To(Succeed())
 		Expect(m.Finalizers).To(ContainElement(controller.MachineFinalizer))
+		node := &corev1.Node{}
+		node.Name = m.Labels[controller.NodeLabel]
+		Eventually(finalizers(ctx, h, node), h.cfg.Timeout, poll).Should(ContainElement(controller.NodeFinalizer))
 		Eventually(finalizers(ctx, h, cls), h.cfg.Timeout, poll).Should(ContainElement(controller.MachineFinalizer))
 		Eventually(finalizers(ctx, h, sec), h.cfg.Timeout, poll).Should(ContainElement(controller.SecretFinalizer))
 
@@ -42,8 +45,24 @@ var _ = describeGroup("finalizers", func(env func() *harness) {
 		Expect(h.gone(ctx, sec)()).To(BeFalse(), "a secret in use went away")
 
 		h.deleteMachine(ctx, m)
+		Eventually(h.gone(ctx, node), h.cfg.Timeout, poll).Should(BeTrue(), "node %s stuck after its machine went", node.Name)
 		Eventually(h.gone(ctx, cls), h.cfg.Timeout, poll).Should(BeTrue(), "class stuck after its last machine went")
 		Eventually(h.gone(ctx, sec), h.cfg.Timeout, poll).Should(BeTrue(), "secret stuck after its last class went")
+	})
+
+	It("puts back a node finalizer someone stripped [MUST]", func(ctx SpecContext) {
+		h := env()
+		m := h.runningMachine(ctx, "fin-node")
+		node := &corev1.Node{}
+		Expect(h.admin.Get(ctx, client.ObjectKey{Name: m.Labels[controller.NodeLabel]}, node)).To(Succeed())
+		Eventually(finalizers(ctx, h, node), h.cfg.Timeout, poll).Should(ContainElement(controller.NodeFinalizer))
+		Expect(h.admin.Get(ctx, client.ObjectKeyFromObject(node), node)).To(Succeed())
+		patch := client.MergeFrom(node.DeepCopy())
+		node.Finalizers = nil
+		Expect(h.admin.Patch(ctx, node, patch)).To(Succeed())
+		Eventually(finalizers(ctx, h, node), h.cfg.Timeout, poll).Should(ContainElement(controller.NodeFinalizer))
+		h.deleteMachine(ctx, m)
+		Eventually(h.gone(ctx, node), h.cfg.Timeout, poll).Should(BeTrue(), "node %s stuck after its machine went", node.Name)
 	})
 
 	It("puts back a class finalizer someone stripped [MUST]", func(ctx SpecContext) {

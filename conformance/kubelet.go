@@ -47,15 +47,24 @@ func joinNodes(ctx context.Context, c client.Client) {
 		}
 		node := &corev1.Node{}
 		err := c.Get(ctx, client.ObjectKey{Name: name}, node)
-		if err == nil || !apierrors.IsNotFound(err) {
-			continue
+		if apierrors.IsNotFound(err) {
+			node = &corev1.Node{ObjectMeta: metav1.ObjectMeta{Name: name}, Spec: corev1.NodeSpec{ProviderID: m.Spec.ProviderID}}
+			err = c.Create(ctx, node)
 		}
-		node = &corev1.Node{ObjectMeta: metav1.ObjectMeta{Name: name}, Spec: corev1.NodeSpec{ProviderID: m.Spec.ProviderID}}
-		if err := c.Create(ctx, node); err != nil {
-			continue
+		if err != nil || isReady(node) {
+			continue // the next round tries again
 		}
 		node.Status.Conditions = []corev1.NodeCondition{{Type: corev1.NodeReady, Status: corev1.ConditionTrue,
 			Reason: "KubeletReady", LastHeartbeatTime: metav1.Now()}}
-		_ = c.Status().Update(ctx, node)
+		_ = c.Status().Update(ctx, node) // a conflict (the controller's finalizer) is retried next round
 	}
+}
+
+func isReady(node *corev1.Node) bool {
+	for _, c := range node.Status.Conditions {
+		if c.Type == corev1.NodeReady {
+			return c.Status == corev1.ConditionTrue
+		}
+	}
+	return false
 }

@@ -14,6 +14,7 @@ import (
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/runtime"
+	clientretry "k8s.io/client-go/util/retry"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 )
 
@@ -67,8 +68,14 @@ func registerNode(ctx context.Context, name, providerID string, ready corev1.Con
 }
 
 func setNodeReady(ctx context.Context, node *corev1.Node, ready corev1.ConditionStatus) {
-	node.Status.Conditions = []corev1.NodeCondition{{Type: corev1.NodeReady, Status: ready, LastHeartbeatTime: metav1.Now()}}
-	Expect(k8s.Status().Update(ctx, node)).To(Succeed())
+	// The controller adds its finalizer concurrently: retry on conflict.
+	Expect(clientretry.RetryOnConflict(clientretry.DefaultRetry, func() error {
+		if err := k8s.Get(ctx, client.ObjectKeyFromObject(node), node); err != nil {
+			return err
+		}
+		node.Status.Conditions = []corev1.NodeCondition{{Type: corev1.NodeReady, Status: ready, LastHeartbeatTime: metav1.Now()}}
+		return k8s.Status().Update(ctx, node)
+	})).To(Succeed())
 }
 
 func isGone(ctx context.Context, obj client.Object) func() bool {

@@ -94,13 +94,20 @@ func (r *machineReconciler) recordDeleteProblem(ctx context.Context, m *v1alpha1
 	})
 }
 
-// deleteNode deletes the machine's Node: the one carrying its provider ID,
-// or else the one its node label names, unless that node carries another
+// deleteNode releases NodeFinalizer on the machine's Node and deletes it:
+// the node carrying its provider ID (even one already being deleted), or
+// else the one its node label names, unless that node carries another
 // machine's provider ID (a lying driver must not make us delete a stranger).
 func (r *machineReconciler) deleteNode(ctx context.Context, m *v1alpha1.Machine) error {
-	node, err := r.nodeFor(ctx, m.Spec.ProviderID)
-	if err != nil {
-		return err
+	var node *corev1.Node
+	if m.Spec.ProviderID != "" {
+		nodes := &corev1.NodeList{}
+		if err := r.client.List(ctx, nodes, client.MatchingFields{indexNodeByProviderID: m.Spec.ProviderID}); err != nil {
+			return err
+		}
+		if len(nodes.Items) > 0 {
+			node = &nodes.Items[0]
+		}
 	}
 	if node == nil && m.Labels[NodeLabel] != "" {
 		byName := &corev1.Node{}
@@ -115,6 +122,13 @@ func (r *machineReconciler) deleteNode(ctx context.Context, m *v1alpha1.Machine)
 	}
 	if node == nil {
 		return nil
+	}
+	if controllerutil.ContainsFinalizer(node, NodeFinalizer) {
+		orig := node.DeepCopy()
+		controllerutil.RemoveFinalizer(node, NodeFinalizer)
+		if err := r.client.Patch(ctx, node, client.MergeFrom(orig)); client.IgnoreNotFound(err) != nil {
+			return fmt.Errorf("releasing the finalizer of node %s of machine %s/%s: %w", node.Name, m.Namespace, m.Name, err)
+		}
 	}
 	if err := r.client.Delete(ctx, node); err != nil && !apierrors.IsNotFound(err) {
 		return fmt.Errorf("deleting node %s of machine %s/%s: %w", node.Name, m.Namespace, m.Name, err)

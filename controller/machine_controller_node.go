@@ -9,6 +9,7 @@ import (
 	corev1 "k8s.io/api/core/v1"
 	ctrl "sigs.k8s.io/controller-runtime"
 	"sigs.k8s.io/controller-runtime/pkg/client"
+	"sigs.k8s.io/controller-runtime/pkg/controller/controllerutil"
 )
 
 // reconcileNode follows a machine whose VM exists: Pending until a Node with
@@ -27,6 +28,11 @@ func (r *machineReconciler) reconcileNode(ctx context.Context, m *v1alpha1.Machi
 	}
 	ready, why := nodeHealth(node, m.Spec.ProviderID)
 	now := r.opts.Clock.Now()
+	if node != nil {
+		if err := r.holdNode(ctx, node); err != nil {
+			return ctrl.Result{}, err
+		}
+	}
 
 	switch m.Status.CurrentStatus.Phase {
 	case "", v1alpha1.MachinePending:
@@ -97,6 +103,20 @@ func (r *machineReconciler) pollBefore(m *v1alpha1.Machine, timeout time.Duratio
 		left = r.opts.PollInterval
 	}
 	return ctrl.Result{RequeueAfter: left}
+}
+
+// holdNode puts NodeFinalizer on the machine's node (again, if someone
+// stripped it).
+func (r *machineReconciler) holdNode(ctx context.Context, node *corev1.Node) error {
+	if controllerutil.ContainsFinalizer(node, NodeFinalizer) || !node.DeletionTimestamp.IsZero() {
+		return nil
+	}
+	orig := node.DeepCopy()
+	controllerutil.AddFinalizer(node, NodeFinalizer)
+	if err := r.client.Patch(ctx, node, client.MergeFromWithOptions(orig, client.MergeFromWithOptimisticLock{})); err != nil {
+		return fmt.Errorf("adding finalizer to node %s: %w", node.Name, err)
+	}
+	return nil
 }
 
 // nodeFor returns the node whose spec.providerID is providerID, or nil.

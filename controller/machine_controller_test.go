@@ -303,6 +303,12 @@ func TestHealthTimeout(t *testing.T) {
 		t.Fatalf("phase %s, want Running", got)
 	}
 	ctx := context.Background()
+	if err := f.client.Get(ctx, client.ObjectKeyFromObject(node), node); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(strings.Join(node.Finalizers, ","), NodeFinalizer) {
+		t.Errorf("a Running machine's node lacks %s: %v", NodeFinalizer, node.Finalizers)
+	}
 	node.Status.Conditions[0].Status = corev1.ConditionUnknown
 	if err := f.client.Status().Update(ctx, node); err != nil {
 		t.Fatal(err)
@@ -349,9 +355,17 @@ func TestUnknownRecoversWhenNodeReadyAgain(t *testing.T) {
 		t.Fatal(err)
 	}
 	if got := f.machine("m1").Status.CurrentStatus.Phase; got != v1alpha1.MachineUnknown {
-		t.Fatalf("node gone: phase %s, want Unknown", got)
+		t.Fatalf("node being deleted: phase %s, want Unknown", got)
 	}
-	node.ResourceVersion = ""
+	// The node really goes (its finalizer released by hand) and registers again.
+	if err := f.client.Get(ctx, client.ObjectKeyFromObject(node), node); err != nil {
+		t.Fatal(err)
+	}
+	node.Finalizers = nil
+	if err := f.client.Update(ctx, node); err != nil {
+		t.Fatal(err)
+	}
+	node = readyNode("m1", "fake:///vm-1", corev1.ConditionTrue)
 	if err := f.client.Create(ctx, node); err != nil {
 		t.Fatal(err)
 	}

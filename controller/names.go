@@ -13,6 +13,9 @@ const (
 	MachineFinalizer = "machine.sapcloud.io/machine-controller-manager"
 	// SecretFinalizer is put on Secrets referenced by a MachineClass.
 	SecretFinalizer = "machine.sapcloud.io/machine-controller"
+	// NodeFinalizer is put on the Node of a machine, so the Node outlives
+	// its machine's deletion only as long as the controller needs it.
+	NodeFinalizer = "node.machine.sapcloud.io/machine-controller"
 	// NodeLabel on a Machine names the Node it backs.
 	NodeLabel = "node"
 	// InitializationPendingAnnotation marks a Machine whose VM exists but whose
