@@ -2,6 +2,7 @@ package nodes
 
 import (
 	"context"
+	"errors"
 	"time"
 
 	coordinationv1 "k8s.io/api/coordination/v1"
@@ -13,6 +14,9 @@ import (
 )
 
 const leaseNamespace = "kube-node-lease"
+
+// errAgain: the node changed under us; try again next round, it is no error.
+var errAgain = errors.New("node changed meanwhile; again next round")
 
 // beat registers the node if needed, sets its Ready condition and renews
 // its Lease, as a kubelet's status loop does. A node someone deleted while
@@ -43,7 +47,7 @@ func (r *Registrar) beat(ctx context.Context, id Identity, ready bool) error {
 	node.Status.Conditions = []corev1.NodeCondition{cond}
 	if _, err := nodes.UpdateStatus(ctx, node, metav1.UpdateOptions{}); err != nil {
 		if apierrors.IsNotFound(err) || apierrors.IsConflict(err) {
-			return nil // deleted or changed meanwhile (the controller deletes a gone machine's node): next beat decides
+			return errAgain // deleted or changed meanwhile (a finalizer, a deletion): the next round decides
 		}
 		return err
 	}

@@ -167,8 +167,8 @@ func (r *Registrar) step(ctx context.Context, vm core.VM, id Identity) {
 }
 
 func (r *Registrar) record(err error) {
-	if err == nil || errors.Is(err, context.Canceled) {
-		return // nothing, or Stop interrupted a call
+	if err == nil || errors.Is(err, context.Canceled) || errors.Is(err, errAgain) {
+		return // nothing, Stop interrupted a call, or the next round retries
 	}
 	r.mu.Lock()
 	defer r.mu.Unlock()
