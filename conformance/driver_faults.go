@@ -5,6 +5,7 @@ import (
 
 	"github.com/gardener/machine-controller-manager/pkg/util/provider/machinecodes/codes"
 	. "github.com/onsi/ginkgo/v2"
+	. "github.com/onsi/gomega"
 
 	"github.com/machine-conformance/machine-conformance/providers"
 )
@@ -20,6 +21,7 @@ var _ = describeGroup("driver", func(env func() *harness) {
 		{providers.FaultThrottle, []codes.Code{codes.Unavailable, codes.ResourceExhausted}},
 		{providers.FaultCapacity, []codes.Code{codes.ResourceExhausted}},
 		{providers.FaultQuota, []codes.Code{codes.ResourceExhausted}},
+		{providers.FaultAuth, []codes.Code{codes.Unauthenticated}},
 	} {
 		It(fmt.Sprintf("maps the cloud's %s failure of CreateMachine to %v [MUST]", tc.fault, tc.want), func(ctx SpecContext) {
 			h := env()
@@ -29,4 +31,19 @@ var _ = describeGroup("driver", func(env func() *harness) {
 			expectCode(err, fmt.Sprintf("CreateMachine while the cloud answers %s", tc.fault), tc.want...)
 		})
 	}
+})
+
+var _ = describeGroup("driver", func(env func() *harness) {
+	It("GetMachineStatus answers OutOfRange when two VMs carry one machine's name [MUST]", func(ctx SpecContext) {
+		h := env()
+		chaos := h.chaos()
+		r := sampleRequest(h, "drv-twins")
+		resp, err := r.create(ctx, h)
+		expectCode(err, "CreateMachine", codes.OK)
+		twin, err := chaos.InjectVM(h.cfg.Provider.SampleProviderSpec, r.machine.Name)
+		Expect(err).NotTo(HaveOccurred())
+		DeferCleanup(func() { _ = chaos.Vanish(twin) })
+		_, err = r.status(ctx, h)
+		expectCode(err, fmt.Sprintf("GetMachineStatus with VMs %s and %s for one machine", resp.ProviderID, twin), codes.OutOfRange)
+	})
 })

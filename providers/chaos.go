@@ -22,7 +22,7 @@ type Chaos interface {
 	// (pending or running), even where reads lag.
 	Owner(providerID string) (kind OwnerKind, alive bool, known bool)
 	// Fail makes the next count calls that create VMs fail natively with
-	// fault, as the cloud itself would. It returns a function that removes
+	// fault, as the cloud itself would (FaultAuth: every call). It returns a function that removes
 	// the fault.
 	Fail(fault Fault, count int) (remove func())
 	// LiveVMs lists the ProviderIDs of every pending or running VM.
@@ -47,6 +47,8 @@ const (
 	FaultCapacity Fault = "capacity"
 	// FaultQuota: an account limit (EC2 InstanceLimitExceeded).
 	FaultQuota Fault = "quota"
+	// FaultAuth: the cloud refuses the credentials (EC2 AuthFailure).
+	FaultAuth Fault = "auth"
 	// FaultLostResponse: the VM is created but the answer is lost (a 500
 	// after the commit); a retry must not create a second VM.
 	FaultLostResponse Fault = "lost-response"

@@ -65,12 +65,16 @@ var faults = map[providers.Fault]core.FaultRule{
 	providers.FaultThrottle:     {Error: &core.FaultError{Code: "RequestLimitExceeded", Status: http.StatusServiceUnavailable}},
 	providers.FaultCapacity:     {Error: &core.FaultError{Code: "InsufficientInstanceCapacity", Status: http.StatusInternalServerError}},
 	providers.FaultQuota:        {Error: &core.FaultError{Code: "InstanceLimitExceeded", Status: http.StatusBadRequest}},
+	providers.FaultAuth:         {Operation: "*", Error: &core.FaultError{Code: "AuthFailure", Status: http.StatusUnauthorized}},
 	providers.FaultLostResponse: {CommitThenFail: true, Error: &core.FaultError{Code: "InternalError", Status: http.StatusInternalServerError}},
 }
 
 func (s *simulator) Fail(f providers.Fault, count int) func() {
 	rule := faults[f]
-	rule.Name, rule.Operation, rule.Count = string(f), "RunInstances", count
+	rule.Name, rule.Count = string(f), count
+	if rule.Operation == "" {
+		rule.Operation = "RunInstances"
+	}
 	s.srv.Cloud().AddFault(rule)
 	return s.srv.Cloud().ClearFaults
 }
