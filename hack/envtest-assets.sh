@@ -39,6 +39,16 @@ if have_all "${out}" "${bins[@]}"; then
 fi
 
 command -v go >/dev/null || { log "go is not on PATH; install Go 1.26 or set KUBEBUILDER_ASSETS"; exit 1; }
+# Several test processes may ask at once on a cold machine: build once.
+mkdir -p "$(dirname "${out}")"
+if command -v flock >/dev/null; then
+	exec 9>"${out}.lock"
+	flock 9
+	if have_all "${out}" "${bins[@]}"; then
+		echo "${out}"
+		exit 0
+	fi
+fi
 log "building kube-apiserver ${k8s_version}, kube-controller-manager, kubectl and etcd ${etcd_version} from the Go module proxy into ${out}"
 log "this takes about 10 minutes on 2 cores the first time and is cached afterwards"
 minor="$(echo "${k8s_version#v}" | cut -d. -f2)"
