@@ -15,6 +15,7 @@ import (
 	"github.com/machine-conformance/machine-conformance/conformance"
 	"github.com/machine-conformance/machine-conformance/conformance/internal/broken"
 	"github.com/machine-conformance/machine-conformance/providers"
+	_ "github.com/machine-conformance/machine-conformance/providers/all"
 	"github.com/machine-conformance/machine-conformance/providers/memory"
 )
 
@@ -34,8 +35,11 @@ func TestSuiteCatchesBrokenDrivers(t *testing.T) {
 		t.Run(c.Name, func(t *testing.T) {
 			t.Parallel()
 			dir := t.TempDir()
-			cmd := exec.Command(os.Args[0], "-test.run=^TestBrokenDriverChild$", "-test.count=1",
-				"-ginkgo.label-filter=driver || validation")
+			labels := c.Labels
+			if labels == "" {
+				labels = "driver || validation"
+			}
+			cmd := exec.Command(os.Args[0], "-test.run=^TestBrokenDriverChild$", "-test.count=1", "-ginkgo.label-filter="+labels)
 			cmd.Env = append(os.Environ(), envBroken+"="+c.Name, envReportDir+"="+dir)
 			out, err := cmd.CombinedOutput()
 			if err == nil {
@@ -74,13 +78,28 @@ func TestBrokenDriverChild(t *testing.T) {
 	if !ok {
 		t.Fatalf("no broken driver %q", name)
 	}
-	p, err := providers.Get("memory")
+	base := "memory"
+	if c.WrapAWS != nil {
+		base = "aws"
+	}
+	p, err := providers.Get(base)
 	if err != nil {
 		t.Fatal(err)
 	}
-	p.Name = "memory, broken: " + c.Name
-	p.NewDriver = func(context.Context, map[string]string) (driver.Driver, error) {
-		return c.Wrap(memory.New(memory.Options{})), nil
+	p.Name = base + ", broken: " + c.Name
+	if c.WrapAWS != nil {
+		newDriver := p.NewDriver
+		p.NewDriver = func(ctx context.Context, env map[string]string) (driver.Driver, error) {
+			d, err := newDriver(ctx, env)
+			if err != nil {
+				return nil, err
+			}
+			return c.WrapAWS(d), nil
+		}
+	} else {
+		p.NewDriver = func(context.Context, map[string]string) (driver.Driver, error) {
+			return c.Wrap(memory.New(memory.Options{})), nil
+		}
 	}
 	conformance.Test(t, conformance.Config{Provider: p, ReportDir: os.Getenv(envReportDir)})
 }

@@ -64,26 +64,34 @@ var _ = describeGroup("safety", func(env func() *harness) {
 		h.deleteMachine(ctx, m)
 	})
 
-	It("a retry after a lost CreateMachine answer makes no second VM [MUST]", func(ctx SpecContext) {
+	It("a retry after a lost CreateMachine answer makes no second VM, even while reads lag [MUST]", func(ctx SpecContext) {
 		h := env()
 		chaos := h.chaos()
-		defer chaos.Fail(providers.FaultLostResponse, 1)()
+		before := map[string]bool{}
+		for _, id := range chaos.LiveVMs() {
+			before[id] = true
+		}
+		// Reads lag (the cloud is eventually consistent), so a driver cannot
+		// find its first VM by looking: only an idempotent create (a client
+		// token) avoids a second one.
+		restore := chaos.Lag(time.Hour)
+		defer restore()
+		defer chaos.Fail(providers.FaultLostResponse, 3)() // more than the SDK retries within one call
 		r := sampleRequest(h, "safety-lost")
-		_, err := r.create(ctx, h) // may succeed through the SDK's own retry
+		_, err := r.create(ctx, h) // may succeed through the SDK's own retries
 		if err != nil {
 			expectCode(err, "CreateMachine after a lost answer", codes.Unavailable, codes.Unknown, codes.Internal)
 			_, err = r.create(ctx, h) // the controller's retry
 			expectCode(err, "CreateMachine retried", codes.OK)
 		}
-		vms, err := r.list(ctx, h)
-		expectCode(err, "ListMachines", codes.OK)
-		n := 0
-		for _, name := range vms {
-			if name == r.machine.Name {
-				n++
+		var created []string
+		for _, id := range chaos.LiveVMs() {
+			if !before[id] {
+				created = append(created, id)
+				DeferCleanup(func(ctx SpecContext) { _ = r.delete(ctx, h, id) })
 			}
 		}
-		Expect(n).To(Equal(1), "%d VMs for one machine after a lost answer and a retry: CreateMachine must be idempotent (e.g. a client token)", n)
+		Expect(created).To(HaveLen(1), "%d VMs for one machine after a lost answer and a retry (%v): CreateMachine must be idempotent, e.g. with a client token", len(created), created)
 	})
 })
 

@@ -1,6 +1,9 @@
 package providers
 
-import "encoding/json"
+import (
+	"encoding/json"
+	"time"
+)
 
 // Chaos is implemented by simulators that can change the world behind a
 // driver's back and know the truth about every VM. The conformance suite's
@@ -27,6 +30,10 @@ type Chaos interface {
 	Fail(fault Fault, count int) (remove func())
 	// LiveVMs lists the ProviderIDs of every pending or running VM.
 	LiveVMs() []string
+	// Lag makes reads eventually consistent: VMs younger than d are
+	// missing from lists and lookups. It returns a function that restores
+	// the previous lag.
+	Lag(d time.Duration) (restore func())
 }
 
 // OwnerKind says how a VM came to exist.

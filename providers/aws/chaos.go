@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"strings"
+	"time"
 
 	"github.com/machine-conformance/machine-conformance/providers"
 	"github.com/machine-conformance/machine-conformance/providers/aws/awsdriver"
@@ -88,3 +89,8 @@ func (s *simulator) LiveVMs() []string {
 }
 
 func (s *simulator) Kill(providerID string) error { return s.srv.Cloud().Kill(instanceID(providerID)) }
+
+func (s *simulator) Lag(d time.Duration) func() {
+	prev := s.srv.Cloud().SetReadLag(d)
+	return func() { s.srv.Cloud().SetReadLag(prev) }
+}

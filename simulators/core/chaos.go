@@ -3,6 +3,7 @@ package core
 import (
 	"fmt"
 	"sort"
+	"time"
 )
 
 // Kill makes a VM die on its own: it goes shutting-down now and terminated
@@ -96,4 +97,14 @@ func (c *Cloud) Snapshot() []VM {
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].ID < out[j].ID })
 	return out
+}
+
+// SetReadLag changes the eventual-consistency lag of reads from now on
+// (see Options.ReadLag) and returns the previous value.
+func (c *Cloud) SetReadLag(d time.Duration) time.Duration {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	prev := c.opts.ReadLag
+	c.opts.ReadLag = d
+	return prev
 }

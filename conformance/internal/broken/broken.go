@@ -14,16 +14,21 @@ import (
 	"github.com/gardener/machine-controller-manager/pkg/util/provider/driver"
 	"github.com/gardener/machine-controller-manager/pkg/util/provider/machinecodes/codes"
 	"github.com/gardener/machine-controller-manager/pkg/util/provider/machinecodes/status"
+	"k8s.io/apimachinery/pkg/types"
 
 	"github.com/machine-conformance/machine-conformance/internal/machinecode"
 	"github.com/machine-conformance/machine-conformance/providers/memory"
 )
 
-// Case is one broken driver and how the suite must catch it.
+// Case is one broken driver and how the suite must catch it. Most wrap the
+// memory driver (Wrap); those that need a simulator wrap the aws driver
+// (WrapAWS) and run against the EC2 simulator.
 type Case struct {
 	Name        string
 	Breaks      string // the rule, in words
 	Wrap        func(*memory.Driver) driver.Driver
+	WrapAWS     func(driver.Driver) driver.Driver
+	Labels      string // the Ginkgo label filter the run needs; default "driver || validation"
 	WantSpec    string // a substring of the failing spec's text
 	WantMessage string // a substring of its failure message
 }
@@ -176,5 +181,16 @@ func Cases() []Case {
 				}}
 			},
 			WantSpec: "ListMachines maps each VM's ProviderID to its Machine's name", WantMessage: "to have {key: value}"},
+		{Name: "ignores-idempotency-token", Breaks: "a retried CreateMachine must not launch a second VM",
+			WrapAWS: func(d driver.Driver) driver.Driver {
+				var n atomic.Int32
+				return &override{Driver: d, create: func(ctx context.Context, r *driver.CreateMachineRequest) (*driver.CreateMachineResponse, error) {
+					m := r.Machine.DeepCopy() // a fresh identity per call: the client token changes on every retry
+					m.UID = types.UID(fmt.Sprintf("%s-attempt-%d", m.UID, n.Add(1)))
+					return d.CreateMachine(ctx, &driver.CreateMachineRequest{Machine: m, MachineClass: r.MachineClass, Secret: r.Secret})
+				}}
+			},
+			Labels:   "safety",
+			WantSpec: "a retry after a lost CreateMachine answer makes no second VM", WantMessage: "2 VMs for one machine"},
 	}
 }
