@@ -1,6 +1,7 @@
 package conformance
 
 import (
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -71,20 +72,11 @@ func writeReports(dir string, r types.Report) error {
 		}
 		return os.Rename(tmp, final)
 	}
-	return firstErr(
+	return errors.Join(
 		write(JUnitFile, func(tmp string) error { return reporters.GenerateJUnitReport(r, tmp) }),
 		write(JSONFile, func(tmp string) error { return reporters.GenerateJSONReport(r, tmp) }),
 		write(MarkdownFile, func(tmp string) error { return os.WriteFile(tmp, []byte(markdown(r)), 0o644) }),
 	)
-}
-
-func firstErr(errs ...error) error {
-	for _, e := range errs {
-		if e != nil {
-			return e
-		}
-	}
-	return nil
 }
 
 // markdown renders groups × pass/fail/warn/skip, then every failure,

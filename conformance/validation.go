@@ -4,7 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"maps"
-	"sort"
+	"slices"
 	"strings"
 
 	"github.com/gardener/machine-controller-manager/pkg/util/provider/machinecodes/codes"
@@ -60,7 +60,7 @@ var _ = describeGroup("validation", func(env func() *harness) {
 		h := env()
 		var sample map[string]any
 		Expect(json.Unmarshal(h.cfg.Provider.SampleProviderSpec, &sample)).To(Succeed(), "SampleProviderSpec must be a JSON object")
-		for i, key := range sortedKeys(sample) {
+		for i, key := range slices.Sorted(maps.Keys(sample)) {
 			mutated := maps.Clone(sample)
 			mutated[key] = wrongType(sample[key])
 			raw, _ := json.Marshal(mutated)
@@ -75,7 +75,7 @@ var _ = describeGroup("validation", func(env func() *harness) {
 		h := env()
 		var sample map[string]any
 		Expect(json.Unmarshal(h.cfg.Provider.SampleProviderSpec, &sample)).To(Succeed())
-		for i, key := range sortedKeys(sample) {
+		for i, key := range slices.Sorted(maps.Keys(sample)) {
 			mutated := maps.Clone(sample)
 			delete(mutated, key)
 			raw, _ := json.Marshal(mutated)
@@ -90,7 +90,7 @@ var _ = describeGroup("validation", func(env func() *harness) {
 
 	It("rejects an empty secret value with InvalidArgument or Unauthenticated [MUST]", func(ctx SpecContext) {
 		h := env()
-		for i, key := range sortedKeys(h.cfg.Provider.SampleSecret) {
+		for i, key := range slices.Sorted(maps.Keys(h.cfg.Provider.SampleSecret)) {
 			secret := maps.Clone(h.cfg.Provider.SampleSecret)
 			secret[key] = nil
 			r := newRequest(h, fmt.Sprintf("val-secret-%d", i), h.cfg.Provider.SampleProviderSpec, secret)
@@ -103,15 +103,6 @@ var _ = describeGroup("validation", func(env func() *harness) {
 		}
 	})
 })
-
-func sortedKeys[V any](m map[string]V) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
-}
 
 // wrongType returns a value of another JSON type than v.
 func wrongType(v any) any {

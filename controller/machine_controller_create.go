@@ -1,6 +1,7 @@
 package controller
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 
@@ -49,7 +50,7 @@ func (r *machineReconciler) reconcileCreate(ctx context.Context, m *v1alpha1.Mac
 		}
 		needsInit = ce != nil // retry: keep the VM, try initialization again next time
 		if ce == nil && initialized.providerID != "" {
-			vm.providerID, vm.nodeName = initialized.providerID, orElse(initialized.nodeName, vm.nodeName)
+			vm.providerID, vm.nodeName = initialized.providerID, cmp.Or(initialized.nodeName, vm.nodeName)
 		}
 	}
 	if err := r.recordVM(ctx, m, vm, needsInit); err != nil {
@@ -164,11 +165,4 @@ func (r *machineReconciler) checkCreationTimeout(ctx context.Context, m *v1alpha
 	}
 	msg := fmt.Sprintf("creation timeout: machine not Running after %s (limit %s)", age.Round(1e9), r.opts.CreationTimeout)
 	return ctrl.Result{}, true, r.markFailed(ctx, m, v1alpha1.MachineOperationCreate, msg, "")
-}
-
-func orElse(s, fallback string) string {
-	if s != "" {
-		return s
-	}
-	return fallback
 }

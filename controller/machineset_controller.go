@@ -3,6 +3,7 @@ package controller
 import (
 	"context"
 	"fmt"
+	"maps"
 	"sort"
 
 	"github.com/gardener/machine-controller-manager/pkg/apis/machine/v1alpha1"
@@ -103,8 +104,8 @@ func (r *machineSetReconciler) newMachine(ms *v1alpha1.MachineSet) (*v1alpha1.Ma
 		ObjectMeta: metav1.ObjectMeta{
 			Namespace:    ms.Namespace,
 			GenerateName: ms.Name + "-",
-			Labels:       copyMap(ms.Spec.Template.Labels),
-			Annotations:  copyMap(ms.Spec.Template.Annotations),
+			Labels:       maps.Clone(ms.Spec.Template.Labels),
+			Annotations:  maps.Clone(ms.Spec.Template.Annotations),
 		},
 		Spec: *ms.Spec.Template.Spec.DeepCopy(),
 	}
@@ -151,15 +152,4 @@ func (r *machineSetReconciler) updateStatus(ctx context.Context, ms *v1alpha1.Ma
 func equalSetStatus(a, b v1alpha1.MachineSetStatus) bool {
 	return a.Replicas == b.Replicas && a.ReadyReplicas == b.ReadyReplicas && a.AvailableReplicas == b.AvailableReplicas &&
 		a.FullyLabeledReplicas == b.FullyLabeledReplicas && a.ObservedGeneration == b.ObservedGeneration
-}
-
-func copyMap(m map[string]string) map[string]string {
-	if m == nil {
-		return nil
-	}
-	out := make(map[string]string, len(m))
-	for k, v := range m {
-		out[k] = v
-	}
-	return out
 }

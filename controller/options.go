@@ -1,6 +1,7 @@
 package controller
 
 import (
+	"cmp"
 	"errors"
 	"time"
 
@@ -69,18 +70,11 @@ func (o Options) withDefaults() (Options, error) {
 	if o.Clock == nil {
 		o.Clock = clock.RealClock{}
 	}
-	o.CreationTimeout = orDefault(o.CreationTimeout, DefaultCreationTimeout)
-	o.HealthTimeout = orDefault(o.HealthTimeout, DefaultHealthTimeout)
-	o.SafetySweepPeriod = orDefault(o.SafetySweepPeriod, DefaultSafetySweepPeriod)
-	o.PollInterval = orDefault(o.PollInterval, DefaultPollInterval)
-	o.RetryInterval = orDefault(o.RetryInterval, DefaultRetryInterval)
-	o.DriverCallTimeout = orDefault(o.DriverCallTimeout, DefaultDriverCallTimeout)
+	o.CreationTimeout = cmp.Or(o.CreationTimeout, DefaultCreationTimeout)
+	o.HealthTimeout = cmp.Or(o.HealthTimeout, DefaultHealthTimeout)
+	o.SafetySweepPeriod = cmp.Or(o.SafetySweepPeriod, DefaultSafetySweepPeriod)
+	o.PollInterval = cmp.Or(o.PollInterval, DefaultPollInterval)
+	o.RetryInterval = cmp.Or(o.RetryInterval, DefaultRetryInterval)
+	o.DriverCallTimeout = cmp.Or(o.DriverCallTimeout, DefaultDriverCallTimeout)
 	return o, nil
-}
-
-func orDefault(d, def time.Duration) time.Duration {
-	if d == 0 {
-		return def
-	}
-	return d
 }

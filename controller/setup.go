@@ -3,6 +3,7 @@ package controller
 import (
 	"context"
 	"fmt"
+	"slices"
 
 	"github.com/gardener/machine-controller-manager/pkg/apis/machine/v1alpha1"
 	corev1 "k8s.io/api/core/v1"
@@ -45,7 +46,7 @@ func Setup(ctx context.Context, mgr manager.Manager, opts Options) (*Controller,
 		return nil, err
 	}
 	c := &Controller{Served: served}
-	if !contains(served, "Machine") || !contains(served, "MachineClass") {
+	if !slices.Contains(served, "Machine") || !slices.Contains(served, "MachineClass") {
 		logger.Info("machine.sapcloud.io CRDs Machine and MachineClass are not served by this API server; " +
 			"machine, class, secret and machineset controllers NOT started; install the CRDs and restart")
 		return c, nil
@@ -79,7 +80,7 @@ func Setup(ctx context.Context, mgr manager.Manager, opts Options) (*Controller,
 		Complete(&secretReconciler{client: cl, recorder: rec}); err != nil {
 		return nil, err
 	}
-	if contains(served, "MachineSet") {
+	if slices.Contains(served, "MachineSet") {
 		if err := ctrl.NewControllerManagedBy(mgr).Named("machineset").
 			For(&v1alpha1.MachineSet{}).
 			Owns(&v1alpha1.Machine{}).
@@ -111,13 +112,4 @@ func servedKinds(mapper meta.RESTMapper, kinds ...string) ([]string, error) {
 		}
 	}
 	return served, nil
-}
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }

@@ -2,6 +2,7 @@ package core
 
 import (
 	"fmt"
+	"maps"
 	"sort"
 	"time"
 )
@@ -48,7 +49,7 @@ func (c *Cloud) Inject(spec LaunchSpec) VM {
 	now := c.clock.Now()
 	vm := &VM{
 		ID: c.newIDLocked(spec.IDPrefix, spec.IDDigits), Zone: spec.Zone, InstanceType: spec.InstanceType,
-		VCPUs: spec.VCPUs, ImageID: spec.ImageID, Tags: copyMap(spec.Tags), Attrs: copyMap(spec.Attrs),
+		VCPUs: spec.VCPUs, ImageID: spec.ImageID, Tags: maps.Clone(spec.Tags), Attrs: maps.Clone(spec.Attrs),
 		LaunchTime: now.Add(-c.opts.ReadLag), Owner: spec.Owner, state: Running, stateSince: now,
 	}
 	c.vms[vm.ID] = vm

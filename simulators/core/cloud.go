@@ -2,6 +2,7 @@ package core
 
 import (
 	"fmt"
+	"maps"
 	"math/rand"
 	"sort"
 	"sync"
@@ -126,7 +127,7 @@ func (c *Cloud) Launch(spec LaunchSpec) ([]VM, error) {
 	for i := 0; i < spec.Count; i++ {
 		vm := &VM{
 			ID: c.newIDLocked(spec.IDPrefix, spec.IDDigits), Zone: spec.Zone, InstanceType: spec.InstanceType,
-			VCPUs: spec.VCPUs, ImageID: spec.ImageID, Tags: copyMap(spec.Tags), Attrs: copyMap(spec.Attrs),
+			VCPUs: spec.VCPUs, ImageID: spec.ImageID, Tags: maps.Clone(spec.Tags), Attrs: maps.Clone(spec.Attrs),
 			UserData: append([]byte(nil), spec.UserData...), ClientToken: spec.ClientToken,
 			LaunchTime: now, Owner: spec.Owner, state: Pending, stateSince: now,
 			readyAfter: c.opts.Progression.PendingFor + c.jitter(),
@@ -296,12 +297,4 @@ func (c *Cloud) mutateTags(ids []string, mutate func(*VM)) error {
 		c.tags.add(id, vm.Tags)
 	}
 	return nil
-}
-
-func copyMap(m map[string]string) map[string]string {
-	out := make(map[string]string, len(m))
-	for k, v := range m {
-		out[k] = v
-	}
-	return out
 }

@@ -3,9 +3,11 @@ package ec2
 import (
 	"encoding/base64"
 	"fmt"
+	"maps"
 	"net/http"
 	"path"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -166,8 +168,8 @@ var filterFields = map[string]func(core.VM) []string{
 	"client-token":        func(v core.VM) []string { return []string{v.ClientToken} },
 	"reservation-id":      func(v core.VM) []string { return []string{v.Attrs[attrReservation]} },
 	"key-name":            func(v core.VM) []string { return []string{v.Attrs[attrKeyName]} },
-	"tag-key":             func(v core.VM) []string { return keys(v.Tags) },
-	"tag-value":           func(v core.VM) []string { return values(v.Tags) },
+	"tag-key":             func(v core.VM) []string { return slices.Collect(maps.Keys(v.Tags)) },
+	"tag-value":           func(v core.VM) []string { return slices.Collect(maps.Values(v.Tags)) },
 }
 
 // match: every filter must match (AND); within one filter, any value (OR).
@@ -199,20 +201,4 @@ func anyMatch(patterns, have []string) bool {
 		}
 	}
 	return false
-}
-
-func keys(m map[string]string) []string {
-	out := make([]string, 0, len(m))
-	for k := range m {
-		out = append(out, k)
-	}
-	return out
-}
-
-func values(m map[string]string) []string {
-	out := make([]string, 0, len(m))
-	for _, v := range m {
-		out = append(out, v)
-	}
-	return out
 }

@@ -1,6 +1,7 @@
 package ec2
 
 import (
+	"cmp"
 	"encoding/base64"
 	"encoding/json"
 	"errors"
@@ -148,7 +149,7 @@ func decodeUserData(encoded string) ([]byte, error) {
 // and volumes of a launch, and allocates the private address.
 func (s *Server) launchAttrs(req *request, image Image) (map[string]string, error) {
 	a := map[string]string{attrRootDevice: image.RootDeviceName, attrArch: image.Architecture, attrKeyName: req.get("KeyName")}
-	a[attrSubnet] = orElse(req.get("SubnetId"), req.get("NetworkInterface.1.SubnetId"))
+	a[attrSubnet] = cmp.Or(req.get("SubnetId"), req.get("NetworkInterface.1.SubnetId"))
 	if a[attrSubnet] != "" {
 		a[attrVPC] = "vpc-" + strings.TrimPrefix(a[attrSubnet], "subnet-")
 	}
@@ -267,11 +268,4 @@ func launchError(err error) error {
 			Message: "The client token you have provided is associated with a resource that is already deleted or has different parameters."}
 	}
 	return err
-}
-
-func orElse(s, fallback string) string {
-	if s != "" {
-		return s
-	}
-	return fallback
 }

@@ -1,6 +1,7 @@
 package awsdriver
 
 import (
+	"cmp"
 	"context"
 	"encoding/base64"
 	"sort"
@@ -118,7 +119,7 @@ func (c *call) runInput(m *v1alpha1.Machine, rootDevice string) *ec2.RunInstance
 			ebs.VolumeType = types.VolumeType(bd.Ebs.VolumeType)
 		}
 		in.BlockDeviceMappings = append(in.BlockDeviceMappings, types.BlockDeviceMapping{
-			DeviceName: aws.String(orElse(bd.DeviceName, rootDevice)), Ebs: ebs})
+			DeviceName: aws.String(cmp.Or(bd.DeviceName, rootDevice)), Ebs: ebs})
 	}
 	return in
 }
@@ -129,11 +130,4 @@ func providerIDOf(inst types.Instance) string {
 		zone = aws.ToString(inst.Placement.AvailabilityZone)
 	}
 	return ProviderID(zone, aws.ToString(inst.InstanceId))
-}
-
-func orElse(s, fallback string) string {
-	if s != "" {
-		return s
-	}
-	return fallback
 }

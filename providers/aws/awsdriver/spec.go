@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 
@@ -109,7 +110,7 @@ func Validate(spec ProviderSpec, secret map[string][]byte) field.ErrorList {
 		if bd.Ebs.VolumeSize <= 0 {
 			errs = append(errs, field.Invalid(p.Child("volumeSize"), bd.Ebs.VolumeSize, "must be a positive number of GiB"))
 		}
-		if t := bd.Ebs.VolumeType; t != "" && !contains(volumeTypes, t) {
+		if t := bd.Ebs.VolumeType; t != "" && !slices.Contains(volumeTypes, t) {
 			errs = append(errs, field.NotSupported(p.Child("volumeType"), t, volumeTypes))
 		}
 	}
@@ -144,13 +145,4 @@ func tagWithPrefix(tags map[string]string, prefix string) string {
 		return ""
 	}
 	return keys[0]
-}
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }
