@@ -38,7 +38,11 @@ func (s *simulator) InjectVM(raw json.RawMessage, machineName string) (string, e
 	return awsdriver.ProviderID(zone, vm.ID), nil
 }
 
-func instanceID(providerID string) string { return providerID[strings.LastIndex(providerID, "/")+1:] }
+// instanceID reads the instance ID of one of the simulator's provider IDs.
+func instanceID(providerID string) string {
+	id, _ := awsdriver.InstanceID(providerID)
+	return id
+}
 
 func (s *simulator) Vanish(providerID string) error {
 	return s.srv.Cloud().Vanish(instanceID(providerID))

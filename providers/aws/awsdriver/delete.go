@@ -18,7 +18,7 @@ func (d *Driver) DeleteMachine(ctx context.Context, req *driver.DeleteMachineReq
 		return nil, err
 	}
 	ids := map[string]bool{}
-	if id, ok := instanceIDOf(req.Machine.Spec.ProviderID); ok {
+	if id, ok := InstanceID(req.Machine.Spec.ProviderID); ok {
 		byID, err := c.describeOwned(ctx, id)
 		if err != nil {
 			return nil, err

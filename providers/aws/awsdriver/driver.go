@@ -64,8 +64,8 @@ func (d *Driver) prepare(class *v1alpha1.MachineClass, secret *corev1.Secret) (*
 // ProviderID formats an instance's provider ID.
 func ProviderID(zone, instanceID string) string { return "aws:///" + zone + "/" + instanceID }
 
-// instanceIDOf parses aws:///<zone>/<instance-id>.
-func instanceIDOf(providerID string) (string, bool) {
+// InstanceID parses aws:///<zone>/<instance-id>, the inverse of ProviderID.
+func InstanceID(providerID string) (string, bool) {
 	rest, ok := strings.CutPrefix(providerID, "aws:///")
 	if !ok {
 		return "", false
