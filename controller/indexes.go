@@ -1,10 +1,13 @@
 package controller
 
 import (
+	"cmp"
 	"context"
+	"slices"
 
 	"github.com/gardener/machine-controller-manager/pkg/apis/machine/v1alpha1"
 	corev1 "k8s.io/api/core/v1"
+	"k8s.io/apimachinery/pkg/types"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 )
 
@@ -63,26 +66,25 @@ func nodeProviderID(o client.Object) []string {
 
 // classSecretKeys returns "namespace/name" for each secret a class references.
 func classSecretKeys(o client.Object) []string {
-	cls := o.(*v1alpha1.MachineClass)
 	var keys []string
-	for _, ref := range []*corev1.SecretReference{cls.SecretRef, cls.CredentialsSecretRef} {
-		if ref == nil || ref.Name == "" {
-			continue
-		}
-		key := secretKey(cls.Namespace, ref)
-		if len(keys) == 0 || keys[0] != key {
-			keys = append(keys, key)
-		}
+	for _, ref := range secretRefs(o.(*v1alpha1.MachineClass)) {
+		keys = append(keys, ref.String())
 	}
 	return keys
 }
 
-// secretKey resolves a SecretReference, whose empty namespace means the
-// referencing object's namespace.
-func secretKey(defaultNamespace string, ref *corev1.SecretReference) string {
-	ns := ref.Namespace
-	if ns == "" {
-		ns = defaultNamespace
+// secretRefs resolves a class's secretRef and credentialsSecretRef, in that
+// order and without repeats; an empty namespace means the class's own.
+func secretRefs(cls *v1alpha1.MachineClass) []types.NamespacedName {
+	var refs []types.NamespacedName
+	for _, ref := range []*corev1.SecretReference{cls.SecretRef, cls.CredentialsSecretRef} {
+		if ref == nil || ref.Name == "" {
+			continue
+		}
+		key := types.NamespacedName{Namespace: cmp.Or(ref.Namespace, cls.Namespace), Name: ref.Name}
+		if !slices.Contains(refs, key) {
+			refs = append(refs, key)
+		}
 	}
-	return ns + "/" + ref.Name
+	return refs
 }

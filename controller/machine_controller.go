@@ -97,20 +97,12 @@ func loadDriverInputs(ctx context.Context, c client.Reader, namespace, className
 
 func secretForClass(ctx context.Context, c client.Reader, cls *v1alpha1.MachineClass) (driverInputs, error) {
 	merged := &corev1.Secret{Data: map[string][]byte{}}
-	refs := []*corev1.SecretReference{cls.SecretRef, cls.CredentialsSecretRef}
-	if refs[0] == nil && refs[1] == nil {
+	if cls.SecretRef == nil && cls.CredentialsSecretRef == nil {
 		return driverInputs{}, fmt.Errorf("MachineClass %s/%s has neither secretRef nor credentialsSecretRef: %w",
 			cls.Namespace, cls.Name, errInputMissing)
 	}
-	for _, ref := range refs {
-		if ref == nil || ref.Name == "" {
-			continue
-		}
+	for _, key := range secretRefs(cls) {
 		s := &corev1.Secret{}
-		key := types.NamespacedName{Namespace: ref.Namespace, Name: ref.Name}
-		if key.Namespace == "" {
-			key.Namespace = cls.Namespace
-		}
 		if err := c.Get(ctx, key, s); err != nil {
 			if apierrors.IsNotFound(err) {
 				return driverInputs{}, fmt.Errorf("secret %s referenced by MachineClass %s/%s not found: %w",

@@ -5,7 +5,6 @@ import (
 	"maps"
 
 	"github.com/gardener/machine-controller-manager/pkg/apis/machine/v1alpha1"
-	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/types"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 	"sigs.k8s.io/controller-runtime/pkg/event"
@@ -87,17 +86,9 @@ func mapMachineToClass(_ context.Context, o client.Object) []reconcile.Request {
 }
 
 func mapClassToSecrets(_ context.Context, o client.Object) []reconcile.Request {
-	cls := o.(*v1alpha1.MachineClass)
 	var reqs []reconcile.Request
-	for _, ref := range []*corev1.SecretReference{cls.SecretRef, cls.CredentialsSecretRef} {
-		if ref == nil || ref.Name == "" {
-			continue
-		}
-		ns := ref.Namespace
-		if ns == "" {
-			ns = cls.Namespace
-		}
-		reqs = append(reqs, reconcile.Request{NamespacedName: types.NamespacedName{Namespace: ns, Name: ref.Name}})
+	for _, key := range secretRefs(o.(*v1alpha1.MachineClass)) {
+		reqs = append(reqs, reconcile.Request{NamespacedName: key})
 	}
 	return reqs
 }
