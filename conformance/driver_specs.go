@@ -1,28 +1,11 @@
 package conformance
 
 import (
-	"context"
-
-	"github.com/gardener/machine-controller-manager/pkg/apis/machine/v1alpha1"
 	"github.com/gardener/machine-controller-manager/pkg/util/provider/driver"
 	"github.com/gardener/machine-controller-manager/pkg/util/provider/machinecodes/codes"
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
-	corev1 "k8s.io/api/core/v1"
-	"sigs.k8s.io/controller-runtime/pkg/client"
 )
-
-// listVMs calls ListMachines for a class of the run's namespace.
-func listVMs(ctx context.Context, h *harness, className string) map[string]string {
-	GinkgoHelper()
-	cls := &v1alpha1.MachineClass{}
-	Expect(h.admin.Get(ctx, client.ObjectKey{Namespace: h.namespace, Name: className}, cls)).To(Succeed())
-	sec := &corev1.Secret{}
-	Expect(h.admin.Get(ctx, client.ObjectKey{Namespace: cls.SecretRef.Namespace, Name: cls.SecretRef.Name}, sec)).To(Succeed())
-	resp, err := h.driver.ListMachines(ctx, &driver.ListMachinesRequest{MachineClass: cls, Secret: sec})
-	Expect(err).NotTo(HaveOccurred(), "ListMachines")
-	return resp.MachineList
-}
 
 // The driver group turns the MUSTs and SHOULDs of MCM's contract
 // (docs/development/machine_error_codes.md) into checks on the driver alone.

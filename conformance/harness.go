@@ -98,7 +98,7 @@ func startHarness(ctx context.Context, cfg Config) (h *harness, err error) {
 		h.stop = append(h.stop, stopJoining)
 		return h, nil
 	}
-	stopKubelet := startKubelet(h.admin, 100*time.Millisecond)
+	stopKubelet := startKubelet(h.admin, 100*time.Millisecond, h.isHeld)
 	h.stop = append(h.stop, func() error { stopKubelet(); return nil })
 	return h, nil
 }

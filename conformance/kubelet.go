@@ -14,32 +14,28 @@ import (
 	"github.com/machine-conformance/machine-conformance/controller"
 )
 
-// NoJoinAnnotation on a Machine keeps the kubelet stand-in from joining its
-// node, to exercise the creation timeout.
-const NoJoinAnnotation = "conformance.machine-conformance.dev/no-join"
-
 // startKubelet plays the kubelet of every VM: for each Machine that has a
 // provider ID and a node name, it registers a Ready Node with that name and
-// spec.providerID, as the VM's kubelet would when it boots. It returns a
-// function that stops it.
-func startKubelet(c client.Client, every time.Duration) func() {
+// spec.providerID, as the VM's kubelet would when it boots, unless
+// held(machine name). It returns a function that stops it.
+func startKubelet(c client.Client, every time.Duration, held func(machineName string) bool) func() {
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
-		wait.UntilWithContext(ctx, func(ctx context.Context) { joinNodes(ctx, c) }, every)
+		wait.UntilWithContext(ctx, func(ctx context.Context) { joinNodes(ctx, c, held) }, every)
 	}()
 	return func() { cancel(); <-done }
 }
 
-func joinNodes(ctx context.Context, c client.Client) {
+func joinNodes(ctx context.Context, c client.Client, held func(string) bool) {
 	machines := &v1alpha1.MachineList{}
 	if err := c.List(ctx, machines); err != nil {
 		return
 	}
 	for _, m := range machines.Items {
 		name := m.Labels[controller.NodeLabel]
-		if m.Spec.ProviderID == "" || name == "" || m.Annotations[NoJoinAnnotation] != "" || !m.DeletionTimestamp.IsZero() {
+		if m.Spec.ProviderID == "" || name == "" || held(m.Name) || !m.DeletionTimestamp.IsZero() {
 			continue
 		}
 		if m.Status.CurrentStatus.Phase != v1alpha1.MachinePending {

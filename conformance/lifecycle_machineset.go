@@ -79,7 +79,7 @@ var _ = describeGroup("lifecycle", func(env func() *harness) {
 
 	It("picks up a machine again when its missing class appears [MUST]", func(ctx SpecContext) {
 		h := env()
-		m := h.createMachine(ctx, "lc-late", "lc-late", nil)
+		m := h.createMachine(ctx, "lc-late", "lc-late")
 		Eventually(func() string { got, _ := h.machine(ctx, m.Name); return got.Status.LastOperation.Description },
 			h.cfg.Timeout, poll).Should(ContainSubstring("lc-late"), "the machine does not say it waits for its class")
 		_, _, err := h.newClass(ctx, "lc-late")

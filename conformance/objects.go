@@ -5,8 +5,10 @@ import (
 	"time"
 
 	"github.com/gardener/machine-controller-manager/pkg/apis/machine/v1alpha1"
+	"github.com/gardener/machine-controller-manager/pkg/util/provider/driver"
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
+	corev1 "k8s.io/api/core/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"sigs.k8s.io/controller-runtime/pkg/client"
@@ -17,10 +19,10 @@ import (
 const poll = 100 * time.Millisecond
 
 // createMachine creates a Machine of class in the run's namespace.
-func (h *harness) createMachine(ctx context.Context, name, class string, annotations map[string]string) *v1alpha1.Machine {
+func (h *harness) createMachine(ctx context.Context, name, class string) *v1alpha1.Machine {
 	GinkgoHelper()
 	m := &v1alpha1.Machine{
-		ObjectMeta: metav1.ObjectMeta{Namespace: h.namespace, Name: name, Annotations: annotations},
+		ObjectMeta: metav1.ObjectMeta{Namespace: h.namespace, Name: name},
 		Spec:       v1alpha1.MachineSpec{Class: v1alpha1.ClassSpec{Kind: "MachineClass", Name: class}},
 	}
 	Expect(h.admin.Create(ctx, m)).To(Succeed())
@@ -56,7 +58,7 @@ func (h *harness) runningMachine(ctx context.Context, name string) *v1alpha1.Mac
 	GinkgoHelper()
 	_, _, err := h.newClass(ctx, name)
 	Expect(err).NotTo(HaveOccurred())
-	h.createMachine(ctx, name, name, nil)
+	h.createMachine(ctx, name, name)
 	Eventually(h.phase(ctx, name), h.cfg.Timeout, poll).Should(Equal(v1alpha1.MachineRunning),
 		"machine %s never became Running; its last operation tells why", name)
 	m, err := h.machine(ctx, name)
@@ -79,4 +81,16 @@ func (h *harness) chaos() providers.Chaos {
 		Skip("the provider's simulator offers no chaos controls (providers.Chaos)")
 	}
 	return c
+}
+
+// listVMs calls ListMachines for a class of the run's namespace.
+func listVMs(ctx context.Context, h *harness, className string) map[string]string {
+	GinkgoHelper()
+	cls := &v1alpha1.MachineClass{}
+	Expect(h.admin.Get(ctx, client.ObjectKey{Namespace: h.namespace, Name: className}, cls)).To(Succeed())
+	sec := &corev1.Secret{}
+	Expect(h.admin.Get(ctx, client.ObjectKey{Namespace: cls.SecretRef.Namespace, Name: cls.SecretRef.Name}, sec)).To(Succeed())
+	resp, err := h.driver.ListMachines(ctx, &driver.ListMachinesRequest{MachineClass: cls, Secret: sec})
+	Expect(err).NotTo(HaveOccurred(), "ListMachines")
+	return resp.MachineList
 }

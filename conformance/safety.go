@@ -31,7 +31,7 @@ var _ = describeGroup("safety", func(env func() *harness) {
 		}
 		// In flight: the Machine exists without a ProviderID (its class is
 		// not there yet) while its VM already is.
-		inflight := h.createMachine(ctx, "safety-inflight", "safety-not-yet", nil)
+		inflight := h.createMachine(ctx, "safety-inflight", "safety-not-yet")
 		Eventually(h.phase(ctx, inflight.Name), h.cfg.Timeout, poll).Should(Equal(v1alpha1.MachinePending))
 		inflightVM, err := chaos.InjectVM(h.cfg.Provider.SampleProviderSpec, inflight.Name)
 		Expect(err).NotTo(HaveOccurred())
