@@ -5,7 +5,8 @@ import (
 	"errors"
 
 	"github.com/gardener/machine-controller-manager/pkg/util/provider/machinecodes/codes"
-	"github.com/gardener/machine-controller-manager/pkg/util/provider/machinecodes/status"
+
+	"github.com/machine-conformance/machine-conformance/internal/machinecode"
 )
 
 // operation names a driver method, as the contract's error tables do.
@@ -100,10 +101,10 @@ func classify(op operation, err error) *callError {
 	if err == nil {
 		return nil
 	}
-	var st *status.Status
+	code, isStatus := machinecode.Of(err)
 	switch {
-	case errors.As(err, &st):
-		return &callError{Op: op, Code: st.Code(), Message: st.Message(), Err: err}
+	case isStatus:
+		return &callError{Op: op, Code: code, Message: machinecode.Message(err), Err: err}
 	case errors.Is(err, context.DeadlineExceeded):
 		return &callError{Op: op, Code: codes.DeadlineExceeded, Message: err.Error(), Err: err}
 	case errors.Is(err, context.Canceled):
