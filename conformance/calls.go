@@ -44,7 +44,7 @@ func newRequest(h *harness, name string, spec json.RawMessage, secret map[string
 			Spec:       v1alpha1.MachineSpec{Class: v1alpha1.ClassSpec{Kind: "MachineClass", Name: name}},
 		},
 		class: &v1alpha1.MachineClass{ObjectMeta: metav1.ObjectMeta{Namespace: h.namespace, Name: name},
-			ProviderSpec: runtime.RawExtension{Raw: spec}, Provider: h.cfg.Provider.Name},
+			ProviderSpec: runtime.RawExtension{Raw: spec}, Provider: h.cfg.Provider.MachineClassProvider()},
 		secret: &corev1.Secret{ObjectMeta: metav1.ObjectMeta{Namespace: h.namespace, Name: name}, Data: maps.Clone(secret)},
 	}
 }

@@ -178,7 +178,7 @@ func (h *harness) newClass(ctx context.Context, name string) (*v1alpha1.MachineC
 		ObjectMeta:   metav1.ObjectMeta{Namespace: h.namespace, Name: name},
 		ProviderSpec: runtime.RawExtension{Raw: h.cfg.Provider.SampleProviderSpec},
 		SecretRef:    &corev1.SecretReference{Namespace: h.namespace, Name: name},
-		Provider:     h.cfg.Provider.Name,
+		Provider:     h.cfg.Provider.MachineClassProvider(),
 	}
 	if err := h.admin.Create(ctx, cls); err != nil {
 		return nil, nil, err

@@ -29,8 +29,9 @@ var _ = describeGroup("lifecycle", func(env func() *harness) {
 		Expect(err).NotTo(HaveOccurred())
 		node := &corev1.Node{}
 		Expect(h.admin.Get(ctx, client.ObjectKey{Name: got.Labels[controller.NodeLabel]}, node)).To(Succeed())
-		Expect(node.Spec.ProviderID).To(Equal(got.Spec.ProviderID),
-			"the NodeName the driver returned must name the node that carries the ProviderID it returned")
+		should(node.Spec.ProviderID == got.Spec.ProviderID,
+			"CreateMachine: the ProviderID %q the driver returned differs from spec.providerID %q of node %s: "+
+				"the contract expects it to match node.Spec.ProviderID", got.Spec.ProviderID, node.Spec.ProviderID, node.Name)
 
 		By("deleting the Machine: VM and node go, the finalizer is released")
 		h.deleteMachine(ctx, got)

@@ -13,12 +13,12 @@ import (
 
 // Field indexes on the manager's cache. Each answers one question the
 // reconcilers ask often: "which machines use this class", "which machine
-// owns this provider ID", "which node carries it", "which classes use this secret".
+// backs this node" (by its node label, as MCM finds a machine's node), "which
+// classes use this secret".
 const (
-	indexMachineByClass      = "machine.spec.class.name"
-	indexMachineByProviderID = "machine.spec.providerID"
-	indexNodeByProviderID    = "node.spec.providerID"
-	indexClassBySecret       = "machineclass.secretRefs"
+	indexMachineByClass    = "machine.spec.class.name"
+	indexMachineByNodeName = "machine.metadata.labels.node"
+	indexClassBySecret     = "machineclass.secretRefs"
 )
 
 type fieldIndexer interface {
@@ -32,8 +32,7 @@ func addIndexes(ctx context.Context, idx fieldIndexer) error {
 		extract client.IndexerFunc
 	}{
 		{&v1alpha1.Machine{}, indexMachineByClass, machineClassName},
-		{&v1alpha1.Machine{}, indexMachineByProviderID, machineProviderID},
-		{&corev1.Node{}, indexNodeByProviderID, nodeProviderID},
+		{&v1alpha1.Machine{}, indexMachineByNodeName, machineNodeName},
 		{&v1alpha1.MachineClass{}, indexClassBySecret, classSecretKeys},
 	} {
 		if err := idx.IndexField(ctx, i.obj, i.field, i.extract); err != nil {
@@ -50,19 +49,15 @@ func machineClassName(o client.Object) []string {
 	return nil
 }
 
-func machineProviderID(o client.Object) []string {
-	if id := o.(*v1alpha1.Machine).Spec.ProviderID; id != "" {
-		return []string{id}
+func machineNodeName(o client.Object) []string {
+	if name := o.GetLabels()[NodeLabel]; name != "" {
+		return []string{name}
 	}
 	return nil
 }
 
-func nodeProviderID(o client.Object) []string {
-	if id := o.(*corev1.Node).Spec.ProviderID; id != "" {
-		return []string{id}
-	}
-	return nil
-}
+// nodeName is the value a node is found by in indexMachineByNodeName.
+func nodeName(o client.Object) []string { return []string{o.GetName()} }
 
 // classSecretKeys returns "namespace/name" for each secret a class references.
 func classSecretKeys(o client.Object) []string {

@@ -94,34 +94,29 @@ func (r *machineReconciler) recordDeleteProblem(ctx context.Context, m *v1alpha1
 	})
 }
 
-// deleteNode releases NodeFinalizer on the machine's Node and deletes it:
-// the node carrying its provider ID (even one already being deleted), or
-// else the one its node label names, unless that node carries another
-// machine's provider ID (a lying driver must not make us delete a stranger).
+// deleteNode releases NodeFinalizer on the machine's Node, the one its node
+// label names (even one already being deleted), and deletes it, unless
+// another machine claims the same node (a lying driver must not make us
+// delete a stranger).
 func (r *machineReconciler) deleteNode(ctx context.Context, m *v1alpha1.Machine) error {
-	var node *corev1.Node
-	if m.Spec.ProviderID != "" {
-		nodes := &corev1.NodeList{}
-		if err := r.client.List(ctx, nodes, client.MatchingFields{indexNodeByProviderID: m.Spec.ProviderID}); err != nil {
-			return err
-		}
-		if len(nodes.Items) > 0 {
-			node = &nodes.Items[0]
-		}
-	}
-	if node == nil && m.Labels[NodeLabel] != "" {
-		byName := &corev1.Node{}
-		err := r.client.Get(ctx, client.ObjectKey{Name: m.Labels[NodeLabel]}, byName)
-		switch {
-		case apierrors.IsNotFound(err):
-		case err != nil:
-			return err
-		case byName.Spec.ProviderID == "" || byName.Spec.ProviderID == m.Spec.ProviderID:
-			node = byName
-		}
-	}
-	if node == nil {
+	name := m.Labels[NodeLabel]
+	if name == "" {
 		return nil
+	}
+	claimants := &v1alpha1.MachineList{}
+	if err := r.client.List(ctx, claimants, client.MatchingFields{indexMachineByNodeName: name}); err != nil {
+		return err
+	}
+	for _, other := range claimants.Items {
+		if other.UID != m.UID && other.DeletionTimestamp.IsZero() {
+			r.recorder.Eventf(m, &other, corev1.EventTypeWarning, "NodeClaimed", string(v1alpha1.MachineOperationDelete),
+				"node %s is left alone: machine %s/%s also names it", name, other.Namespace, other.Name)
+			return nil
+		}
+	}
+	node := &corev1.Node{}
+	if err := r.client.Get(ctx, client.ObjectKey{Name: name}, node); err != nil {
+		return client.IgnoreNotFound(err)
 	}
 	if controllerutil.ContainsFinalizer(node, NodeFinalizer) {
 		orig := node.DeepCopy()

@@ -12,21 +12,23 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/controller/controllerutil"
 )
 
-// reconcileNode follows a machine whose VM exists: Pending until a Node with
-// the same spec.providerID is Ready, then Running; Unknown while that node is
-// NotReady, Unknown or gone; Failed when the creation or health timeout
-// (measured on Options.Clock) runs out.
+// reconcileNode follows a machine whose VM exists: Pending until its Node is
+// Ready, then Running; Unknown while that node is NotReady, Unknown or gone;
+// Failed when the creation or health timeout (measured on Options.Clock) runs
+// out. The node is the one the machine's node label names (the NodeName the
+// driver returned), as MCM finds it; a node whose spec.providerID differs
+// from the machine's is warned about, never refused.
 func (r *machineReconciler) reconcileNode(ctx context.Context, m *v1alpha1.Machine, in driverInputs) (ctrl.Result, error) {
 	if m.Annotations[InitializationPendingAnnotation] != "" {
 		if res, done, err := r.retryInitialization(ctx, m, in); done {
 			return res, err
 		}
 	}
-	node, err := r.nodeFor(ctx, m.Spec.ProviderID)
+	node, err := r.nodeFor(ctx, m)
 	if err != nil {
 		return ctrl.Result{}, err
 	}
-	ready, why := nodeHealth(node, m.Spec.ProviderID)
+	ready, why := nodeHealth(node, m.Labels[NodeLabel])
 	now := r.opts.Clock.Now()
 	if node != nil {
 		if err := r.holdNode(ctx, node); err != nil {
@@ -42,8 +44,13 @@ func (r *machineReconciler) reconcileNode(ctx context.Context, m *v1alpha1.Machi
 		if res, done, err := r.checkCreationTimeout(ctx, m); done {
 			return res, err
 		}
-		if m.Status.CurrentStatus.Phase == "" {
-			if err := r.patchStatus(ctx, m, func(m *v1alpha1.Machine) { setPhase(m, v1alpha1.MachinePending, now) }); err != nil {
+		// Say what the machine waits for, writing only when that changes.
+		desc := fmt.Sprintf("VM %s created; waiting: %s", m.Spec.ProviderID, why)
+		if m.Status.CurrentStatus.Phase == "" || m.Status.LastOperation.Description != desc {
+			if err := r.patchStatus(ctx, m, func(m *v1alpha1.Machine) {
+				setPhase(m, v1alpha1.MachinePending, now)
+				setLastOperation(m, lastOp{typ: v1alpha1.MachineOperationCreate, state: v1alpha1.MachineStateProcessing, desc: desc}, now)
+			}); err != nil {
 				return ctrl.Result{}, err
 			}
 		}
@@ -77,14 +84,9 @@ func (r *machineReconciler) reconcileNode(ctx context.Context, m *v1alpha1.Machi
 }
 
 func (r *machineReconciler) becomeRunning(ctx context.Context, m *v1alpha1.Machine, node *corev1.Node, typ v1alpha1.MachineOperationType) error {
-	if want := m.Labels[NodeLabel]; want != "" && want != node.Name {
-		r.recorder.Eventf(m, node, corev1.EventTypeWarning, "NodeNameMismatch", string(typ),
-			"the driver reported node name %q but the node carrying provider ID %s is %q", want, m.Spec.ProviderID, node.Name)
-	}
-	if m.Labels[NodeLabel] != node.Name {
-		if err := r.patchMeta(ctx, m, func(m *v1alpha1.Machine) { setLabel(m, NodeLabel, node.Name) }); err != nil {
-			return err
-		}
+	if node.Spec.ProviderID != "" && node.Spec.ProviderID != m.Spec.ProviderID {
+		r.recorder.Eventf(m, node, corev1.EventTypeWarning, ReasonProviderIDMismatch, string(typ),
+			"the driver returned provider ID %s but node %s carries provider ID %s", m.Spec.ProviderID, node.Name, node.Spec.ProviderID)
 	}
 	now := r.opts.Clock.Now()
 	r.recorder.Eventf(m, node, corev1.EventTypeNormal, "Running", string(typ), "node %s is Ready", node.Name)
@@ -119,27 +121,30 @@ func (r *machineReconciler) holdNode(ctx context.Context, node *corev1.Node) err
 	return nil
 }
 
-// nodeFor returns the node whose spec.providerID is providerID, or nil.
-func (r *machineReconciler) nodeFor(ctx context.Context, providerID string) (*corev1.Node, error) {
-	if providerID == "" {
+// nodeFor returns the node the machine's node label names, or nil when
+// there is none (yet) or it is being deleted.
+func (r *machineReconciler) nodeFor(ctx context.Context, m *v1alpha1.Machine) (*corev1.Node, error) {
+	name := m.Labels[NodeLabel]
+	if name == "" {
 		return nil, nil
 	}
-	nodes := &corev1.NodeList{}
-	if err := r.client.List(ctx, nodes, client.MatchingFields{indexNodeByProviderID: providerID}); err != nil {
-		return nil, err
+	node := &corev1.Node{}
+	if err := r.client.Get(ctx, client.ObjectKey{Name: name}, node); err != nil {
+		return nil, client.IgnoreNotFound(err)
 	}
-	for i := range nodes.Items {
-		if nodes.Items[i].DeletionTimestamp.IsZero() {
-			return &nodes.Items[i], nil
-		}
+	if !node.DeletionTimestamp.IsZero() {
+		return nil, nil
 	}
-	return nil, nil
+	return node, nil
 }
 
 // nodeHealth says whether node is Ready and, if not, why, in words.
-func nodeHealth(node *corev1.Node, providerID string) (bool, string) {
-	if node == nil {
-		return false, fmt.Sprintf("no node with provider ID %s", providerID)
+func nodeHealth(node *corev1.Node, nodeName string) (bool, string) {
+	switch {
+	case node == nil && nodeName == "":
+		return false, "the driver returned no node name, so no node can be found for this machine"
+	case node == nil:
+		return false, fmt.Sprintf("no node named %s (the NodeName the driver returned)", nodeName)
 	}
 	for _, c := range node.Status.Conditions {
 		if c.Type != corev1.NodeReady {

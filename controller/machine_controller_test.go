@@ -50,7 +50,7 @@ func newFixture(t *testing.T, d *fakeDriver, objs ...client.Object) *fixture {
 	c := fake.NewClientBuilder().WithScheme(scheme).
 		WithObjects(append(base, objs...)...).
 		WithStatusSubresource(&v1alpha1.Machine{}).
-		WithIndex(&corev1.Node{}, indexNodeByProviderID, nodeProviderID).
+		WithIndex(&v1alpha1.Machine{}, indexMachineByNodeName, machineNodeName).
 		Build()
 	clk := clocktesting.NewFakeClock(start)
 	rec := events.NewFakeRecorder(100)

@@ -21,6 +21,10 @@ const (
 	// InitializationPendingAnnotation marks a Machine whose VM exists but whose
 	// InitializeMachine call has not yet succeeded or been skipped.
 	InitializationPendingAnnotation = "machine-conformance.dev/initialization-pending"
+	// ReasonProviderIDMismatch is the reason of the Warning event a machine
+	// gets when its node carries another spec.providerID than the driver
+	// returned; the machine still becomes Running.
+	ReasonProviderIDMismatch = "ProviderIDMismatch"
 	// ControllerName is the name used for events and field managers.
 	ControllerName = "reference-machine-controller"
 )

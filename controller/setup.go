@@ -61,7 +61,7 @@ func Setup(ctx context.Context, mgr manager.Manager, opts Options) (*Controller,
 	mr := &machineReconciler{client: cl, reader: mgr.GetAPIReader(), recorder: rec, opts: opts}
 	if err := ctrl.NewControllerManagedBy(mgr).Named("machine").
 		For(&v1alpha1.Machine{}, builder.WithPredicates(machineChanged{})).
-		Watches(&corev1.Node{}, handler.EnqueueRequestsFromMapFunc(mapByIndex(cl, &v1alpha1.MachineList{}, indexMachineByProviderID, nodeProviderID))).
+		Watches(&corev1.Node{}, handler.EnqueueRequestsFromMapFunc(mapByIndex(cl, &v1alpha1.MachineList{}, indexMachineByNodeName, nodeName))).
 		Watches(&v1alpha1.MachineClass{}, handler.EnqueueRequestsFromMapFunc(mapClassToMachines(cl))).
 		Watches(&corev1.Secret{}, handler.EnqueueRequestsFromMapFunc(mapSecretToMachines(cl))).
 		WithOptions(crcontroller.Options{RateLimiter: limiter}).

@@ -36,7 +36,7 @@ func (machineChanged) Delete(event.DeleteEvent) bool   { return true }
 func (machineChanged) Generic(event.GenericEvent) bool { return true }
 
 // mapByIndex maps an object to the machines whose indexed field equals the
-// value extract reads from it (a node to the machines with its provider ID).
+// value extract reads from it (a node to the machines labelled with its name).
 func mapByIndex(c client.Reader, list *v1alpha1.MachineList, index string, extract client.IndexerFunc) handler.MapFunc {
 	return func(ctx context.Context, o client.Object) []reconcile.Request {
 		var reqs []reconcile.Request

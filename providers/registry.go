@@ -28,6 +28,10 @@ type Provider struct {
 	// endpoint overrides (a Simulator's Env, or the user's environment);
 	// credentials come from the MachineClass secret, as in production.
 	NewDriver func(ctx context.Context, env map[string]string) (driver.Driver, error)
+	// ClassProvider is the MachineClass.provider value the driver expects
+	// (MCM's AWS driver, for one, refuses every class but "AWS"). Empty
+	// means Name. See MachineClassProvider.
+	ClassProvider string
 	// SampleProviderSpec is a valid MachineClass providerSpec.
 	SampleProviderSpec json.RawMessage
 	// SampleSecret is valid data for the MachineClass's secret.
@@ -42,6 +46,15 @@ type Provider struct {
 	// NewSimulator starts the cloud the driver runs against in tests, nil if
 	// the provider runs only against its real cloud.
 	NewSimulator func(ctx context.Context) (Simulator, error)
+}
+
+// MachineClassProvider is the value the suite writes into
+// MachineClass.provider: ClassProvider, or Name when that is empty.
+func (p Provider) MachineClassProvider() string {
+	if p.ClassProvider != "" {
+		return p.ClassProvider
+	}
+	return p.Name
 }
 
 // Simulator is a running cloud simulator.
