@@ -3,11 +3,13 @@ package conformance_test
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/gardener/machine-controller-manager/pkg/util/provider/driver"
 	"github.com/onsi/ginkgo/v2/types"
@@ -20,13 +22,18 @@ import (
 )
 
 const (
-	envBroken    = "CONFORMANCE_BROKEN_DRIVER"
+	envChild     = "CONFORMANCE_CHILD"
 	envReportDir = "CONFORMANCE_REPORT_DIR"
 )
 
+// childTimeout bounds each wait of a child run: a verdict that needs a
+// timeout to be reached shows up as a spec failing after this long.
+const childTimeout = 20 * time.Second
+
 // TestSuiteCatchesBrokenDrivers runs the suite against each broken driver
 // in a process of its own (Ginkgo runs one suite per process) and requires
-// it to fail, in the expected spec, with the expected message.
+// it to fail, in the expected spec, with the expected message, well before
+// any wait of the run times out.
 func TestSuiteCatchesBrokenDrivers(t *testing.T) {
 	if testing.Short() {
 		t.Skip("runs the suite once per broken driver")
@@ -34,32 +41,27 @@ func TestSuiteCatchesBrokenDrivers(t *testing.T) {
 	for _, c := range broken.Cases() {
 		t.Run(c.Name, func(t *testing.T) {
 			t.Parallel()
-			dir := t.TempDir()
 			labels := c.Labels
 			if labels == "" {
 				labels = "driver || validation"
 			}
-			cmd := exec.Command(os.Args[0], "-test.run=^TestBrokenDriverChild$", "-test.count=1", "-ginkgo.label-filter="+labels)
-			cmd.Env = append(os.Environ(), envBroken+"="+c.Name, envReportDir+"="+dir)
-			out, err := cmd.CombinedOutput()
+			report, out, err := runChild(t, "broken:"+c.Name, labels)
 			if err == nil {
 				t.Fatalf("the suite passed a driver that breaks %q", c.Breaks)
 			}
-			data, rerr := os.ReadFile(filepath.Join(dir, conformance.JSONFile))
-			if rerr != nil {
-				t.Fatalf("no report (%v); output:\n%s", rerr, tail(out))
-			}
-			var reports []types.Report
-			if err := json.Unmarshal(data, &reports); err != nil || len(reports) != 1 {
-				t.Fatalf("report: %v (%d reports)", err, len(reports))
+			if report == nil {
+				t.Fatalf("no report; output:\n%s", tail(out))
 			}
 			var failed []string
-			for _, s := range reports[0].SpecReports {
+			for _, s := range report.SpecReports {
 				if !s.State.Is(types.SpecStateFailureStates) {
 					continue
 				}
 				failed = append(failed, s.LeafNodeText+": "+s.Failure.Message)
 				if strings.Contains(s.LeafNodeText, c.WantSpec) && strings.Contains(s.Failure.Message, c.WantMessage) {
+					if s.RunTime >= childTimeout {
+						t.Fatalf("caught only after %s, by waiting out a timeout: %s", s.RunTime, s.Failure.Message)
+					}
 					return
 				}
 			}
@@ -68,15 +70,29 @@ func TestSuiteCatchesBrokenDrivers(t *testing.T) {
 	}
 }
 
-// TestBrokenDriverChild is the child process of TestSuiteCatchesBrokenDrivers.
+// TestBrokenDriverChild is the child process of the tests that run whole
+// suites: it runs the suite for the provider named by envChild.
 func TestBrokenDriverChild(t *testing.T) {
-	name := os.Getenv(envBroken)
+	name := os.Getenv(envChild)
 	if name == "" {
-		t.Skip("run by TestSuiteCatchesBrokenDrivers")
+		t.Skip("run by the tests that run whole suites in child processes")
 	}
-	c, ok := broken.Find(name)
-	if !ok {
-		t.Fatalf("no broken driver %q", name)
+	p, err := childProvider(name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	conformance.Test(t, conformance.Config{Provider: p, ReportDir: os.Getenv(envReportDir), Timeout: childTimeout})
+}
+
+// childProvider resolves "broken:<case>" and the names of variants.
+func childProvider(name string) (providers.Provider, error) {
+	if v, ok := variants()[name]; ok {
+		return v()
+	}
+	caseName, ok := strings.CutPrefix(name, "broken:")
+	c, found := broken.Find(caseName)
+	if !ok || !found {
+		return providers.Provider{}, fmt.Errorf("no broken driver or variant %q", name)
 	}
 	base := "memory"
 	if c.WrapAWS != nil {
@@ -84,7 +100,7 @@ func TestBrokenDriverChild(t *testing.T) {
 	}
 	p, err := providers.Get(base)
 	if err != nil {
-		t.Fatal(err)
+		return p, err
 	}
 	p.Name = base + ", broken: " + c.Name
 	if c.WrapAWS != nil {
@@ -101,7 +117,30 @@ func TestBrokenDriverChild(t *testing.T) {
 			return c.Wrap(memory.New(memory.Options{})), nil
 		}
 	}
-	conformance.Test(t, conformance.Config{Provider: p, ReportDir: os.Getenv(envReportDir)})
+	return p, nil
+}
+
+// runChild runs the suite for a child provider with a label filter and
+// returns its report (nil if it wrote none), its output and its exit error.
+func runChild(t *testing.T, name, labels string) (*types.Report, []byte, error) {
+	t.Helper()
+	dir := t.TempDir()
+	args := []string{"-test.run=^TestBrokenDriverChild$", "-test.count=1"}
+	if labels != "" {
+		args = append(args, "-ginkgo.label-filter="+labels)
+	}
+	cmd := exec.Command(os.Args[0], args...)
+	cmd.Env = append(os.Environ(), envChild+"="+name, envReportDir+"="+dir)
+	out, err := cmd.CombinedOutput()
+	data, rerr := os.ReadFile(filepath.Join(dir, conformance.JSONFile))
+	if rerr != nil {
+		return nil, out, err
+	}
+	var reports []types.Report
+	if jerr := json.Unmarshal(data, &reports); jerr != nil || len(reports) != 1 {
+		t.Fatalf("report of %s: %v (%d reports)", name, jerr, len(reports))
+	}
+	return &reports[0], out, err
 }
 
 func tail(b []byte) string {

@@ -25,6 +25,7 @@ var _ = describeGroup("driver", func(env func() *harness) {
 	} {
 		It(fmt.Sprintf("maps the cloud's %s failure of CreateMachine to %v [MUST]", tc.fault, tc.want), func(ctx SpecContext) {
 			h := env()
+			enforce(ruleCreateCodes)
 			chaos := h.chaos()
 			defer chaos.Fail(tc.fault, 100)()
 			_, err := sampleRequest(h, "drv-fault-"+string(tc.fault)).create(ctx, h)
@@ -36,13 +37,14 @@ var _ = describeGroup("driver", func(env func() *harness) {
 var _ = describeGroup("driver", func(env func() *harness) {
 	It("GetMachineStatus answers OutOfRange when two VMs carry one machine's name [MUST]", func(ctx SpecContext) {
 		h := env()
+		enforce(ruleStatusOutOfRange)
 		chaos := h.chaos()
 		r := sampleRequest(h, "drv-twins")
 		resp, err := r.create(ctx, h)
 		expectCode(err, "CreateMachine", codes.OK)
-		twin, err := chaos.InjectVM(h.cfg.Provider.SampleProviderSpec, r.machine.Name)
+		twin, err := chaos.Duplicate(resp.ProviderID)
 		Expect(err).NotTo(HaveOccurred())
-		DeferCleanup(func() { _ = chaos.Vanish(twin) })
+		trackVM(h, r, twin)
 		_, err = r.status(ctx, h)
 		expectCode(err, fmt.Sprintf("GetMachineStatus with VMs %s and %s for one machine", resp.ProviderID, twin), codes.OutOfRange)
 	})

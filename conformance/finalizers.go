@@ -27,6 +27,7 @@ var _ = describeGroup("finalizers", func(env func() *harness) {
 
 	It("holds class and secret while a machine uses them, blocks their deletion, and releases them [MUST]", func(ctx SpecContext) {
 		h := env()
+		enforce(ruleFinalizers)
 		m := h.runningMachine(ctx, "fin-hold")
 		cls := &v1alpha1.MachineClass{}
 		Expect(h.admin.Get(ctx, client.ObjectKey{Namespace: h.namespace, Name: "fin-hold"}, cls)).To(Succeed())
@@ -52,6 +53,7 @@ var _ = describeGroup("finalizers", func(env func() *harness) {
 
 	It("puts back a node finalizer someone stripped [MUST]", func(ctx SpecContext) {
 		h := env()
+		enforce(ruleFinalizers)
 		m := h.runningMachine(ctx, "fin-node")
 		node := &corev1.Node{}
 		Expect(h.admin.Get(ctx, client.ObjectKey{Name: m.Labels[controller.NodeLabel]}, node)).To(Succeed())
@@ -67,6 +69,7 @@ var _ = describeGroup("finalizers", func(env func() *harness) {
 
 	It("puts back a class finalizer someone stripped [MUST]", func(ctx SpecContext) {
 		h := env()
+		enforce(ruleFinalizers)
 		m := h.runningMachine(ctx, "fin-strip")
 		cls := &v1alpha1.MachineClass{}
 		key := client.ObjectKey{Namespace: h.namespace, Name: "fin-strip"}
@@ -78,34 +81,5 @@ var _ = describeGroup("finalizers", func(env func() *harness) {
 		Eventually(finalizers(ctx, h, cls), h.cfg.Timeout, poll).Should(ContainElement(controller.MachineFinalizer))
 		h.deleteMachine(ctx, m)
 		Eventually(finalizers(ctx, h, cls), h.cfg.Timeout, poll).ShouldNot(ContainElement(controller.MachineFinalizer))
-	})
-
-	It("leaves no machine, class or secret stuck and no VM alive at teardown [MUST]", func(ctx SpecContext) {
-		h := env()
-		machines := &v1alpha1.MachineList{}
-		Expect(h.admin.List(ctx, machines, client.InNamespace(h.namespace))).To(Succeed())
-		for i := range machines.Items {
-			m := &machines.Items[i]
-			if m.Spec.Class.Name == "safety-not-yet" {
-				h.deleteMachineWithoutClass(ctx, m)
-				continue
-			}
-			h.deleteMachine(ctx, m)
-		}
-		classes := &v1alpha1.MachineClassList{}
-		Expect(h.admin.List(ctx, classes, client.InNamespace(h.namespace))).To(Succeed())
-		for i := range classes.Items {
-			Expect(client.IgnoreNotFound(h.admin.Delete(ctx, &classes.Items[i]))).To(Succeed())
-			Eventually(h.gone(ctx, &classes.Items[i]), h.cfg.Timeout, poll).Should(BeTrue(), "class %s stuck", classes.Items[i].Name)
-		}
-		secrets := &corev1.SecretList{}
-		Expect(h.admin.List(ctx, secrets, client.InNamespace(h.namespace))).To(Succeed())
-		for i := range secrets.Items {
-			Expect(client.IgnoreNotFound(h.admin.Delete(ctx, &secrets.Items[i]))).To(Succeed())
-			Eventually(h.gone(ctx, &secrets.Items[i]), h.cfg.Timeout, poll).Should(BeTrue(), "secret %s stuck", secrets.Items[i].Name)
-		}
-		if chaos, ok := h.simulator.(interface{ LiveVMs() []string }); ok {
-			Eventually(chaos.LiveVMs, h.cfg.Timeout, poll).Should(BeEmpty(), "VMs alive after every machine was deleted: leaked")
-		}
 	})
 })

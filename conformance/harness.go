@@ -42,7 +42,13 @@ type harness struct {
 	requests *requestLog
 	// held names machines whose VMs must not join as nodes.
 	held sync.Map
-	stop []func() error // run in reverse by close
+	// spec tracks what the running spec created (see tracker.go).
+	spec *tracker
+	// secrets looks for the class Secret's values in everything printed;
+	// out captures what the process prints and logs (see capture.go).
+	secrets *secretScanner
+	out     *output
+	stop    []func() error // run in reverse by close
 }
 
 // hold keeps a machine's VM from joining as a node, and isHeld asks.
@@ -60,6 +66,9 @@ func startHarness(ctx context.Context, cfg Config) (h *harness, err error) {
 			err = errors.Join(err, h.close())
 		}
 	}()
+	if err = h.watchForSecrets(); err != nil {
+		return h, err
+	}
 	env := map[string]string{}
 	if cfg.Provider.NewSimulator != nil {
 		if h.simulator, err = cfg.Provider.NewSimulator(ctx); err != nil {
@@ -125,7 +134,8 @@ func (h *harness) startController(ctx context.Context, scheme *runtime.Scheme) e
 	}
 	h.role, h.requests = role, newRequestLog()
 	restricted.Wrap(h.requests.wrap)
-	mgr, err := ctrl.NewManager(restricted, ctrl.Options{Scheme: scheme, Metrics: metricsserver.Options{BindAddress: "0"}})
+	mgr, err := ctrl.NewManager(restricted, ctrl.Options{Scheme: scheme, Logger: h.out.logger,
+		Metrics: metricsserver.Options{BindAddress: "0"}})
 	if err != nil {
 		return err
 	}
@@ -174,6 +184,9 @@ func (h *harness) newClass(ctx context.Context, name string) (*v1alpha1.MachineC
 	if err := h.admin.Create(ctx, sec); err != nil {
 		return nil, nil, err
 	}
+	if h.spec != nil {
+		h.spec.addSecret(sec)
+	}
 	cls := &v1alpha1.MachineClass{
 		ObjectMeta:   metav1.ObjectMeta{Namespace: h.namespace, Name: name},
 		ProviderSpec: runtime.RawExtension{Raw: h.cfg.Provider.SampleProviderSpec},
@@ -182,6 +195,9 @@ func (h *harness) newClass(ctx context.Context, name string) (*v1alpha1.MachineC
 	}
 	if err := h.admin.Create(ctx, cls); err != nil {
 		return nil, nil, err
+	}
+	if h.spec != nil {
+		h.spec.addClass(cls)
 	}
 	return cls, sec, nil
 }

@@ -20,34 +20,32 @@ var _ = describeGroup("lifecycle", func(env func() *harness) {
 		return h.createMachine(ctx, name, name)
 	}
 
-	It("takes a Machine to Running once its node joins, with ProviderID and NodeName matching the node", func(ctx SpecContext) {
+	It("takes a Machine to Running once the node the driver named joins, and deletes VM and node with it [MUST]", func(ctx SpecContext) {
 		h := env()
+		enforce(ruleLifecycle)
 		m := newMachine(ctx, h, "lc-running")
-		Eventually(h.phase(ctx, m.Name), h.cfg.Timeout, poll).Should(Equal(v1alpha1.MachineRunning),
-			"the machine never became Running; its last operation tells why")
-		got, err := h.machine(ctx, m.Name)
-		Expect(err).NotTo(HaveOccurred())
+		got := h.waitForPhase(ctx, m.Name, v1alpha1.MachineRunning)
 		node := &corev1.Node{}
 		Expect(h.admin.Get(ctx, client.ObjectKey{Name: got.Labels[controller.NodeLabel]}, node)).To(Succeed())
 		should(node.Spec.ProviderID == got.Spec.ProviderID,
-			"CreateMachine: the ProviderID %q the driver returned differs from spec.providerID %q of node %s: "+
-				"the contract expects it to match node.Spec.ProviderID", got.Spec.ProviderID, node.Spec.ProviderID, node.Name)
+			"%s: the driver returned ProviderID %q, but its node %s carries spec.providerID %q",
+			ruleProviderIDMatchesNode, got.Spec.ProviderID, node.Name, node.Spec.ProviderID)
 
 		By("deleting the Machine: VM and node go, the finalizer is released")
 		h.deleteMachine(ctx, got)
-		Eventually(h.gone(ctx, node), h.cfg.Timeout, poll).Should(BeTrue(), "node not deleted")
+		Expect(h.waitGone(ctx, node)).To(BeTrue(), "node %s not deleted with its machine", node.Name)
 		Expect(listVMs(ctx, h, m.Spec.Class.Name)).NotTo(HaveKey(got.Spec.ProviderID), "VM still listed after its Machine was deleted")
 	})
 
 	It("fails a Machine whose node never joins when the creation timeout passes", func(ctx SpecContext) {
 		h := env()
+		enforce(ruleLifecycle)
 		h.hold("lc-timeout") // its kubelet never comes up
 		m := newMachine(ctx, h, "lc-timeout")
 		Eventually(func() string { got, _ := h.machine(ctx, m.Name); return got.Spec.ProviderID },
 			h.cfg.Timeout, poll).ShouldNot(BeEmpty(), "CreateMachine never produced a VM")
 		h.clock.Step(controller.DefaultCreationTimeout + time.Second)
-		Eventually(h.phase(ctx, m.Name), h.cfg.Timeout, poll).Should(Equal(v1alpha1.MachineFailed))
-		got, _ := h.machine(ctx, m.Name)
+		got := h.waitForPhase(ctx, m.Name, v1alpha1.MachineFailed)
 		h.deleteMachine(ctx, got)
 		Expect(listVMs(ctx, h, m.Spec.Class.Name)).NotTo(HaveKey(got.Spec.ProviderID), "failed machine's VM leaked")
 	})

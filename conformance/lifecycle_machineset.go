@@ -17,6 +17,7 @@ import (
 var _ = describeGroup("lifecycle", func(env func() *harness) {
 	It("replaces a machine whose node stays unhealthy past the health timeout, through its MachineSet [MUST]", func(ctx SpecContext) {
 		h := env()
+		enforce(ruleLifecycle)
 		_, _, err := h.newClass(ctx, "lc-set")
 		Expect(err).NotTo(HaveOccurred())
 		labels := map[string]string{"conformance-set": "lc-set"}
@@ -28,6 +29,7 @@ var _ = describeGroup("lifecycle", func(env func() *harness) {
 					Spec: v1alpha1.MachineSpec{Class: v1alpha1.ClassSpec{Kind: "MachineClass", Name: "lc-set"}}}},
 		}
 		Expect(h.admin.Create(ctx, ms)).To(Succeed())
+		h.spec.addMachineSet(ms)
 		running := func() []v1alpha1.Machine {
 			list := &v1alpha1.MachineList{}
 			Expect(h.admin.List(ctx, list, client.InNamespace(h.namespace), client.MatchingLabels(labels))).To(Succeed())
@@ -51,7 +53,7 @@ var _ = describeGroup("lifecycle", func(env func() *harness) {
 			node.Status.Conditions = []corev1.NodeCondition{{Type: corev1.NodeReady, Status: corev1.ConditionFalse, LastHeartbeatTime: metav1.Now()}}
 			Expect(h.admin.Status().Update(ctx, node)).To(Succeed())
 		}
-		Eventually(h.phase(ctx, victim.Name), h.cfg.Timeout, poll).Should(Equal(v1alpha1.MachineUnknown))
+		h.waitForPhase(ctx, victim.Name, v1alpha1.MachineUnknown)
 		h.clock.Step(controller.DefaultHealthTimeout + time.Second)
 
 		By("the MachineSet deleting the failed machine and creating a Running replacement")
@@ -79,13 +81,12 @@ var _ = describeGroup("lifecycle", func(env func() *harness) {
 
 	It("picks up a machine again when its missing class appears [MUST]", func(ctx SpecContext) {
 		h := env()
+		enforce(ruleLifecycle)
 		m := h.createMachine(ctx, "lc-late", "lc-late")
 		Eventually(func() string { got, _ := h.machine(ctx, m.Name); return got.Status.LastOperation.Description },
 			h.cfg.Timeout, poll).Should(ContainSubstring("lc-late"), "the machine does not say it waits for its class")
 		_, _, err := h.newClass(ctx, "lc-late")
 		Expect(err).NotTo(HaveOccurred())
-		Eventually(h.phase(ctx, m.Name), h.cfg.Timeout, poll).Should(Equal(v1alpha1.MachineRunning))
-		got, _ := h.machine(ctx, m.Name)
-		h.deleteMachine(ctx, got)
+		h.waitForPhase(ctx, m.Name, v1alpha1.MachineRunning)
 	})
 })

@@ -2,10 +2,12 @@ package conformance
 
 import (
 	"context"
+	"fmt"
 	"time"
 
 	"github.com/gardener/machine-controller-manager/pkg/apis/machine/v1alpha1"
 	"github.com/gardener/machine-controller-manager/pkg/util/provider/driver"
+	"github.com/gardener/machine-controller-manager/pkg/util/provider/machinecodes/codes"
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
 	corev1 "k8s.io/api/core/v1"
@@ -26,6 +28,9 @@ func (h *harness) createMachine(ctx context.Context, name, class string) *v1alph
 		Spec:       v1alpha1.MachineSpec{Class: v1alpha1.ClassSpec{Kind: "MachineClass", Name: class}},
 	}
 	Expect(h.admin.Create(ctx, m)).To(Succeed())
+	if h.spec != nil {
+		h.spec.addMachine(m)
+	}
 	return m
 }
 
@@ -33,17 +38,6 @@ func (h *harness) createMachine(ctx context.Context, name, class string) *v1alph
 func (h *harness) machine(ctx context.Context, name string) (*v1alpha1.Machine, error) {
 	m := &v1alpha1.Machine{}
 	return m, h.admin.Get(ctx, client.ObjectKey{Namespace: h.namespace, Name: name}, m)
-}
-
-// phase polls a Machine's phase ("" while it cannot be read).
-func (h *harness) phase(ctx context.Context, name string) func() v1alpha1.MachinePhase {
-	return func() v1alpha1.MachinePhase {
-		m, err := h.machine(ctx, name)
-		if err != nil {
-			return ""
-		}
-		return m.Status.CurrentStatus.Phase
-	}
 }
 
 // gone polls whether obj no longer exists.
@@ -59,18 +53,17 @@ func (h *harness) runningMachine(ctx context.Context, name string) *v1alpha1.Mac
 	_, _, err := h.newClass(ctx, name)
 	Expect(err).NotTo(HaveOccurred())
 	h.createMachine(ctx, name, name)
-	Eventually(h.phase(ctx, name), h.cfg.Timeout, poll).Should(Equal(v1alpha1.MachineRunning),
-		"machine %s never became Running; its last operation tells why", name)
-	m, err := h.machine(ctx, name)
-	Expect(err).NotTo(HaveOccurred())
-	return m
+	return h.waitForPhase(ctx, name, v1alpha1.MachineRunning)
 }
 
 // deleteMachine deletes a Machine and waits until its finalizer is released.
 func (h *harness) deleteMachine(ctx context.Context, m *v1alpha1.Machine) {
 	GinkgoHelper()
 	Expect(client.IgnoreNotFound(h.admin.Delete(ctx, m))).To(Succeed())
-	Eventually(h.gone(ctx, m), h.cfg.Timeout, poll).Should(BeTrue(), "machine %s stuck in deletion (finalizer not released)", m.Name)
+	if !h.waitGone(ctx, m) {
+		cur, _ := h.machine(ctx, m.Name)
+		Fail(fmt.Sprintf("machine %s stuck in deletion with finalizers %v: %s", m.Name, cur.Finalizers, h.explain(ctx, cur)))
+	}
 }
 
 // chaos returns the simulator's chaos controls, or skips the spec.
@@ -91,6 +84,9 @@ func listVMs(ctx context.Context, h *harness, className string) map[string]strin
 	sec := &corev1.Secret{}
 	Expect(h.admin.Get(ctx, client.ObjectKey{Namespace: cls.SecretRef.Namespace, Name: cls.SecretRef.Name}, sec)).To(Succeed())
 	resp, err := h.driver.ListMachines(ctx, &driver.ListMachinesRequest{MachineClass: cls, Secret: sec})
-	Expect(err).NotTo(HaveOccurred(), "ListMachines")
+	expectCode(err, "ListMachines", codes.OK, codes.Unimplemented)
+	if err != nil {
+		return nil // nothing to judge by: callers find no VM listed
+	}
 	return resp.MachineList
 }

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 
@@ -60,6 +61,7 @@ func groupOf(s types.SpecReport) string {
 // dir. Each file is written beside its final name and renamed into place,
 // so a crash never leaves a half-written report.
 func writeReports(dir string, r types.Report) error {
+	r = withRules(r)
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return fmt.Errorf("report dir %s: %w", dir, err)
 	}
@@ -138,4 +140,21 @@ func oneLine(s string) string {
 		s = s[:600] + "…"
 	}
 	return s
+}
+
+// withRules returns r with each failure message led by the contract rule
+// its spec enforces, so JUnit and the summary say which promise broke.
+func withRules(r types.Report) types.Report {
+	r.SpecReports = slices.Clone(r.SpecReports)
+	for i, s := range r.SpecReports {
+		if !s.State.Is(types.SpecStateFailureStates) {
+			continue
+		}
+		for _, e := range s.ReportEntries {
+			if e.Name == ruleEntry {
+				r.SpecReports[i].Failure.Message = "[contract: " + e.StringRepresentation() + "] " + s.Failure.Message
+			}
+		}
+	}
+	return r
 }

@@ -16,7 +16,7 @@ func should(ok bool, format string, args ...any) {
 	if ok {
 		return
 	}
-	msg := fmt.Sprintf(format, args...)
-	AddReportEntry(shouldEntry, msg)
+	msg := active.Load().redact(fmt.Sprintf(format, args...))
+	AddReportEntry(shouldEntry, msg, ReportEntryVisibilityFailureOrVerbose)
 	GinkgoWriter.Println("SHOULD violated:", msg)
 }

@@ -19,6 +19,7 @@ import (
 var _ = describeGroup("validation", func(env func() *harness) {
 	It("accepts every valid fixture [MUST]", func(ctx SpecContext) {
 		h := env()
+		enforce(ruleCreateResponse)
 		fixtures, err := h.cfg.Provider.LoadFixtures()
 		Expect(err).NotTo(HaveOccurred())
 		n := 0
@@ -38,6 +39,7 @@ var _ = describeGroup("validation", func(env func() *harness) {
 
 	It("rejects every invalid fixture with InvalidArgument naming the field [MUST]", func(ctx SpecContext) {
 		h := env()
+		enforce(ruleInvalidArgument)
 		fixtures, err := h.cfg.Provider.LoadFixtures()
 		Expect(err).NotTo(HaveOccurred())
 		n := 0
@@ -58,6 +60,7 @@ var _ = describeGroup("validation", func(env func() *harness) {
 
 	It("rejects a providerSpec field of the wrong JSON type with InvalidArgument naming it [MUST]", func(ctx SpecContext) {
 		h := env()
+		enforce(ruleInvalidArgument)
 		var sample map[string]any
 		Expect(json.Unmarshal(h.cfg.Provider.SampleProviderSpec, &sample)).To(Succeed(), "SampleProviderSpec must be a JSON object")
 		for i, key := range slices.Sorted(maps.Keys(sample)) {
@@ -73,6 +76,7 @@ var _ = describeGroup("validation", func(env func() *harness) {
 
 	It("either accepts a missing providerSpec field or rejects it with InvalidArgument [MUST]", func(ctx SpecContext) {
 		h := env()
+		enforce(ruleInvalidArgument)
 		var sample map[string]any
 		Expect(json.Unmarshal(h.cfg.Provider.SampleProviderSpec, &sample)).To(Succeed())
 		for i, key := range slices.Sorted(maps.Keys(sample)) {
@@ -90,6 +94,7 @@ var _ = describeGroup("validation", func(env func() *harness) {
 
 	It("rejects an empty secret value with InvalidArgument or Unauthenticated [MUST]", func(ctx SpecContext) {
 		h := env()
+		enforce(ruleInvalidArgument)
 		for i, key := range slices.Sorted(maps.Keys(h.cfg.Provider.SampleSecret)) {
 			secret := maps.Clone(h.cfg.Provider.SampleSecret)
 			secret[key] = nil

@@ -32,6 +32,11 @@ type Provider struct {
 	// (MCM's AWS driver, for one, refuses every class but "AWS"). Empty
 	// means Name. See MachineClassProvider.
 	ClassProvider string
+	// ListPageSize is the most VMs the cloud answers in one page of the
+	// list call behind ListMachines (EC2's DescribeInstances: 1,000); the
+	// suite makes more VMs than that and expects all of them listed. Zero
+	// means 1,000.
+	ListPageSize int
 	// SampleProviderSpec is a valid MachineClass providerSpec.
 	SampleProviderSpec json.RawMessage
 	// SampleSecret is valid data for the MachineClass's secret.

@@ -7,6 +7,8 @@ import (
 	"strings"
 
 	"sigs.k8s.io/yaml"
+
+	"github.com/machine-conformance/machine-conformance/conformance"
 )
 
 // readEnvFile reads KEY=VALUE lines; blank lines and # comments are skipped.
@@ -64,4 +66,30 @@ func readSecretFile(path string) (map[string][]byte, error) {
 		out[k] = []byte(v)
 	}
 	return out, nil
+}
+
+// applyInputs replaces the provider's samples with the user's files, for
+// runs against a real cloud.
+func applyInputs(cfg *conformance.Config, envFile, specFile, secretFile string, noSimulator bool) error {
+	var err error
+	if envFile != "" {
+		if cfg.Env, err = readEnvFile(envFile); err != nil {
+			return fmt.Errorf("--env-file: %w", err)
+		}
+	}
+	if specFile != "" {
+		if cfg.Provider.SampleProviderSpec, err = readSpecFile(specFile); err != nil {
+			return fmt.Errorf("--provider-spec: %w", err)
+		}
+		cfg.Provider.ForeignProviderSpec = nil // we cannot guess another cluster's spec
+	}
+	if secretFile != "" {
+		if cfg.Provider.SampleSecret, err = readSecretFile(secretFile); err != nil {
+			return fmt.Errorf("--secret-file: %w", err)
+		}
+	}
+	if noSimulator {
+		cfg.Provider.NewSimulator = nil
+	}
+	return nil
 }

@@ -8,14 +8,14 @@
 package main
 
 import (
+	"errors"
 	"flag"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
-
-	. "github.com/onsi/ginkgo/v2"
-	. "github.com/onsi/gomega"
 
 	"github.com/machine-conformance/machine-conformance/conformance"
 	"github.com/machine-conformance/machine-conformance/providers"
@@ -27,77 +27,133 @@ type failer struct{ failed bool }
 
 func (f *failer) Fail() { f.failed = true }
 
-func main() {
-	provider := flag.String("provider", "", "provider to verify (required); see --list")
-	list := flag.Bool("list", false, "list the registered providers and exit")
-	timeout := flag.Duration("timeout", 60*time.Second, "longest wait for the controller or API server per step")
-	envFile := flag.String("env-file", "", "KEY=VALUE file handed to the provider's driver (endpoints, regions)")
-	specFile := flag.String("provider-spec", "", "YAML or JSON providerSpec replacing the provider's sample, e.g. for a real cloud")
-	secretFile := flag.String("secret-file", "", "YAML map of secret keys replacing the provider's sample secret (real credentials)")
-	noSimulator := flag.Bool("no-simulator", false, "run against the real cloud even if the provider has a simulator")
-	reportDir := flag.String("report-dir", "", `folder for junit.xml, report.json and summary.md (default "_out/conformance/<provider>")`)
-	flag.Parse()
+// options are the command's own flags.
+type options struct {
+	provider, envFile, specFile, secretFile, reportDir string
+	list, noSimulator                                  bool
+	timeout                                            time.Duration
+}
 
-	if *list {
+func main() {
+	opts, err := parseFlags(os.Args[1:], os.Stderr)
+	switch {
+	case errors.Is(err, flag.ErrHelp):
+		os.Exit(0)
+	case err != nil:
+		fmt.Fprintln(os.Stderr, "machine-conformance:", err)
+		os.Exit(2)
+	}
+	if opts.list {
 		for _, n := range providers.Names() {
-			fmt.Println(n)
+			p, _ := providers.Get(n)
+			fmt.Printf("%-10s %s\n", n, p.Description)
 		}
 		return
 	}
-	if *provider == "" {
-		fmt.Fprintf(os.Stderr, "machine-conformance: --provider is required; known providers: %v\n", providers.Names())
-		os.Exit(2)
-	}
-	p, err := providers.Get(*provider)
+	cfg, err := configure(opts)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "machine-conformance:", err)
 		os.Exit(2)
 	}
-	if *reportDir == "" {
-		*reportDir = filepath.Join("_out", "conformance", p.Name)
-	}
-	cfg := &conformance.Config{Provider: p, Timeout: *timeout, ReportDir: *reportDir}
-	if err := applyInputs(cfg, *envFile, *specFile, *secretFile, *noSimulator); err != nil {
-		fmt.Fprintln(os.Stderr, "machine-conformance:", err)
-		os.Exit(2)
-	}
-	if err := cfg.Validate(); err != nil {
-		fmt.Fprintln(os.Stderr, "machine-conformance:", err)
-		os.Exit(2)
-	}
-	conformance.GinkgoTest(cfg)
-	RegisterFailHandler(Fail)
 	f := &failer{}
-	ok := RunSpecs(f, "machine conformance: "+p.Name) && !f.failed
-	fmt.Fprintf(os.Stderr, "machine-conformance: reports in %s (%s, %s, %s)\n", *reportDir,
+	ok := conformance.Run(f, cfg) && !f.failed
+	fmt.Fprintf(os.Stderr, "machine-conformance: reports in %s (%s, %s, %s)\n", cfg.ReportDir,
 		conformance.JUnitFile, conformance.JSONFile, conformance.MarkdownFile)
 	if !ok {
 		os.Exit(1)
 	}
 }
 
-// applyInputs replaces the provider's samples with the user's files, for
-// runs against a real cloud.
-func applyInputs(cfg *conformance.Config, envFile, specFile, secretFile string, noSimulator bool) error {
-	var err error
-	if envFile != "" {
-		if cfg.Env, err = readEnvFile(envFile); err != nil {
-			return fmt.Errorf("--env-file: %w", err)
+// configure builds the suite's Config from the flags and the user's files.
+func configure(opts options) (*conformance.Config, error) {
+	if opts.provider == "" {
+		return nil, fmt.Errorf("--provider is required; known providers: %s", strings.Join(providers.Names(), ", "))
+	}
+	p, err := providers.Get(opts.provider)
+	if err != nil {
+		return nil, err
+	}
+	if opts.reportDir == "" {
+		opts.reportDir = filepath.Join("_out", "conformance", p.Name)
+	}
+	cfg := &conformance.Config{Provider: p, Timeout: opts.timeout, ReportDir: opts.reportDir}
+	if err := applyInputs(cfg, opts.envFile, opts.specFile, opts.secretFile, opts.noSimulator); err != nil {
+		return nil, err
+	}
+	return cfg, cfg.Validate()
+}
+
+// parseFlags parses args with the command's own flags first and Ginkgo's
+// (--ginkgo.*) after them. Flags that other packages register on the
+// process-wide flag set and this command does not use are not accepted.
+func parseFlags(args []string, usageOut io.Writer) (options, error) {
+	var o options
+	own := flag.NewFlagSet("machine-conformance", flag.ContinueOnError)
+	own.StringVar(&o.provider, "provider", "", "provider to verify (required); see --list")
+	own.BoolVar(&o.list, "list", false, "list the registered providers and exit")
+	own.DurationVar(&o.timeout, "timeout", 60*time.Second, "longest wait for the controller or the API server per step")
+	own.StringVar(&o.envFile, "env-file", "", "KEY=VALUE file handed to the provider's driver (endpoints, regions)")
+	own.StringVar(&o.specFile, "provider-spec", "", "YAML or JSON providerSpec replacing the provider's sample, e.g. for a real cloud")
+	own.StringVar(&o.secretFile, "secret-file", "", "YAML map of secret keys replacing the provider's sample secret (real credentials)")
+	own.BoolVar(&o.noSimulator, "no-simulator", false, "run against the real cloud even if the provider has a simulator")
+	own.StringVar(&o.reportDir, "report-dir", "", `folder for junit.xml, report.json and summary.md (default "_out/conformance/<provider>")`)
+
+	all := flag.NewFlagSet("machine-conformance", flag.ContinueOnError)
+	all.SetOutput(io.Discard)
+	own.VisitAll(func(f *flag.Flag) { all.Var(f.Value, f.Name, f.Usage) })
+	var ginkgo []*flag.Flag
+	flag.CommandLine.VisitAll(func(f *flag.Flag) {
+		if strings.HasPrefix(f.Name, "ginkgo.") {
+			all.Var(f.Value, f.Name, f.Usage)
+			ginkgo = append(ginkgo, f)
 		}
+	})
+	err := all.Parse(args)
+	if errors.Is(err, flag.ErrHelp) {
+		usage(usageOut, own, ginkgo)
+		return o, err
 	}
-	if specFile != "" {
-		if cfg.Provider.SampleProviderSpec, err = readSpecFile(specFile); err != nil {
-			return fmt.Errorf("--provider-spec: %w", err)
+	if err == nil && all.NArg() > 0 {
+		err = fmt.Errorf("unexpected argument %q; flags start with --", all.Arg(0))
+	}
+	if err != nil {
+		return o, fmt.Errorf("%w (see --help)", err)
+	}
+	return o, nil
+}
+
+func usage(w io.Writer, own *flag.FlagSet, ginkgo []*flag.Flag) {
+	fmt.Fprint(w, `machine-conformance verifies a machine-controller-manager provider: its driver
+against MCM's contract, and its machines end to end under a reference
+controller, on an embedded kube-apiserver and etcd.
+
+Usage:
+  machine-conformance --provider=NAME [flags] [--ginkgo.FLAG=VALUE ...]
+
+Examples:
+  machine-conformance --provider=aws                             # the whole suite on the EC2 simulator
+  machine-conformance --provider=aws --ginkgo.label-filter=driver  # one group: driver, validation, lifecycle,
+                                                                 # safety, finalizers, rbac, secrets
+  machine-conformance --provider=aws --no-simulator \
+      --provider-spec=class.yaml --secret-file=creds.yaml \
+      --ginkgo.label-filter='!validation'                        # against a real cloud
+  machine-conformance --list                                     # the registered providers
+
+Flags:
+`)
+	own.VisitAll(func(f *flag.Flag) {
+		typ, help := flag.UnquoteUsage(f)
+		if f.DefValue != "" && f.DefValue != "false" {
+			help += fmt.Sprintf(" (default %s)", f.DefValue)
 		}
-		cfg.Provider.ForeignProviderSpec = nil // we cannot guess another cluster's spec
-	}
-	if secretFile != "" {
-		if cfg.Provider.SampleSecret, err = readSecretFile(secretFile); err != nil {
-			return fmt.Errorf("--secret-file: %w", err)
+		fmt.Fprintf(w, "  --%s %s\n      %s\n", f.Name, typ, help)
+	})
+	fmt.Fprint(w, "\nGinkgo flags (select and report specs; see https://onsi.github.io/ginkgo):\n")
+	for _, f := range ginkgo {
+		help, _, _ := strings.Cut(strings.TrimSpace(f.Usage), "\n")
+		if strings.HasPrefix(help, "[DEPRECATED]") {
+			continue // still accepted, not advertised
 		}
+		fmt.Fprintf(w, "  --%s\n      %s\n", f.Name, help)
 	}
-	if noSimulator {
-		cfg.Provider.NewSimulator = nil
-	}
-	return nil
 }

@@ -1,7 +1,6 @@
 package aws
 
 import (
-	"encoding/json"
 	"fmt"
 	"net/http"
 	"strings"
@@ -14,31 +13,22 @@ import (
 
 var _ providers.Chaos = (*simulator)(nil)
 
-// InjectVM puts a running instance with the spec's tags and Name into the
-// simulator, bypassing the API.
-func (s *simulator) InjectVM(raw json.RawMessage, machineName string) (string, error) {
-	var spec awsdriver.ProviderSpec
-	if err := json.Unmarshal(raw, &spec); err != nil {
-		return "", fmt.Errorf("InjectVM: %w", err)
-	}
-	tags := map[string]string{"Name": machineName}
-	cluster := ""
-	for k, v := range spec.Tags {
-		tags[k] = v
-		if c, ok := strings.CutPrefix(k, awsdriver.ClusterTagPrefix); ok {
-			cluster = c
+// Duplicate puts a running copy of an instance into the simulator,
+// bypassing the API: same tags, zone, type and image, a new instance ID.
+func (s *simulator) Duplicate(providerID string) (string, error) {
+	id := instanceID(providerID)
+	for _, vm := range s.srv.Cloud().Snapshot() {
+		if vm.ID != id {
+			continue
 		}
+		twin := s.srv.Inject(core.LaunchSpec{Zone: vm.Zone, InstanceType: vm.InstanceType, ImageID: vm.ImageID,
+			Tags: vm.Tags, Owner: core.Owner{Kind: core.Orphan, Cluster: vm.Owner.Cluster, Machine: vm.Owner.Machine}})
+		return strings.TrimSuffix(providerID, id) + twin.ID, nil
 	}
-	zone := spec.Zone
-	if zone == "" {
-		zone = s.srv.Region() + "a"
-	}
-	vm := s.srv.Inject(core.LaunchSpec{Zone: zone, InstanceType: spec.MachineType,
-		ImageID: spec.AMI, Tags: tags, Owner: core.Owner{Kind: core.Orphan, Cluster: cluster, Machine: machineName}})
-	return awsdriver.ProviderID(zone, vm.ID), nil
+	return "", fmt.Errorf("Duplicate: no instance %s (from provider ID %q)", id, providerID)
 }
 
-// instanceID reads the instance ID of one of the simulator's provider IDs.
+// instanceID reads the instance ID of a provider ID in zone or region form.
 func instanceID(providerID string) string {
 	id, _ := awsdriver.InstanceID(providerID)
 	return id
@@ -48,21 +38,17 @@ func (s *simulator) Vanish(providerID string) error {
 	return s.srv.Cloud().Vanish(instanceID(providerID))
 }
 
-func (s *simulator) Owner(providerID string) (providers.OwnerKind, bool, bool) {
+func (s *simulator) Alive(providerID string) (alive, known bool) {
 	id := instanceID(providerID)
-	o, known := s.srv.Cloud().Owner(id)
-	if !known {
-		return "", false, false
+	if _, known = s.srv.Cloud().Owner(id); !known {
+		return false, false
 	}
-	kind := providers.OwnerManaged
-	if o.Kind != core.Managed {
-		kind = providers.OwnerInjected
-	}
-	alive := false
 	for _, vm := range s.srv.Cloud().Live() {
-		alive = alive || vm.ID == id
+		if vm.ID == id {
+			return true, true
+		}
 	}
-	return kind, alive, true
+	return false, true
 }
 
 // faults maps generic faults to EC2's own answers.

@@ -1,5 +1,7 @@
 // Package broken holds deliberately broken drivers. Each wraps the memory
-// reference driver and breaks one rule of MCM's driver contract; the
+// reference driver, or the aws driver on the EC2 simulator where the break
+// needs a cloud (node names, paging, client tokens), and breaks one rule of
+// MCM's driver contract; the
 // conformance suite proves itself by failing each of them in the expected
 // spec with the expected message (see conformance/broken_test.go).
 package broken
@@ -8,6 +10,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
+	"slices"
 	"strings"
 	"sync/atomic"
 
@@ -15,6 +19,7 @@ import (
 	"github.com/gardener/machine-controller-manager/pkg/util/provider/machinecodes/codes"
 	"github.com/gardener/machine-controller-manager/pkg/util/provider/machinecodes/status"
 	"k8s.io/apimachinery/pkg/types"
+	"k8s.io/klog/v2"
 
 	"github.com/machine-conformance/machine-conformance/internal/machinecode"
 	"github.com/machine-conformance/machine-conformance/providers/memory"
@@ -192,5 +197,70 @@ func Cases() []Case {
 			},
 			Labels:   "safety",
 			WantSpec: "a retry after a lost CreateMachine answer makes no second VM", WantMessage: "2 VMs for one machine"},
+		{Name: "prints-the-secret", Breaks: "Providers SHOULD NOT write potentially sensitive data to logs",
+			Wrap: func(d *memory.Driver) driver.Driver {
+				return &override{Driver: d, create: func(ctx context.Context, r *driver.CreateMachineRequest) (*driver.CreateMachineResponse, error) {
+					klog.Infof("creating machine %s with credentials %s", r.Machine.Name, r.Secret.Data[memory.SecretToken])
+					return d.CreateMachine(ctx, r)
+				}}
+			},
+			Labels:   "driver || secrets",
+			WantSpec: "no value of the class Secret appears", WantMessage: `the value of secret key "token" appeared in klog output`},
+		{Name: "wrong-node-name", Breaks: "NodeName must match with the node name",
+			WrapAWS: func(d driver.Driver) driver.Driver {
+				rename := func(name string) string { return "node-" + name }
+				return &override{Driver: d,
+					create: func(ctx context.Context, r *driver.CreateMachineRequest) (*driver.CreateMachineResponse, error) {
+						resp, err := d.CreateMachine(ctx, r)
+						if resp != nil {
+							resp.NodeName = rename(resp.NodeName)
+						}
+						return resp, err
+					},
+					status: func(ctx context.Context, r *driver.GetMachineStatusRequest) (*driver.GetMachineStatusResponse, error) {
+						resp, err := d.GetMachineStatus(ctx, r)
+						if resp != nil {
+							resp.NodeName = rename(resp.NodeName)
+						}
+						return resp, err
+					}}
+			},
+			Labels:   "lifecycle",
+			WantSpec: "takes a Machine to Running once the node the driver named joins", WantMessage: "registered as"},
+		{Name: "status-reports-foreign-vm", Breaks: "GetMachineStatus SHALL only act on the class's cluster",
+			Wrap: func(d *memory.Driver) driver.Driver {
+				return &override{Driver: d, status: func(ctx context.Context, r *driver.GetMachineStatusRequest) (*driver.GetMachineStatusResponse, error) {
+					resp, err := d.GetMachineStatus(ctx, r)
+					if codeOf(err) != codes.NotFound {
+						return resp, err
+					}
+					for _, vm := range d.Cloud().VMs() { // any cluster's VM of that name will do
+						if vm.MachineName == r.Machine.Name {
+							return &driver.GetMachineStatusResponse{ProviderID: vm.ProviderID, NodeName: vm.MachineName}, nil
+						}
+					}
+					return resp, err
+				}}
+			},
+			WantSpec: "GetMachineStatus does not report another cluster's VM", WantMessage: "only another cluster's VM"},
+		{Name: "list-stops-after-first-page", Breaks: "ListMachines SHALL return all the class's VMs",
+			WrapAWS: func(d driver.Driver) driver.Driver {
+				return &override{Driver: d, list: func(ctx context.Context, r *driver.ListMachinesRequest) (*driver.ListMachinesResponse, error) {
+					resp, err := d.ListMachines(ctx, r)
+					if resp != nil && len(resp.MachineList) > firstPage { // what a driver that ignores NextToken sees
+						first := map[string]string{}
+						for _, id := range slices.Sorted(maps.Keys(resp.MachineList))[:firstPage] {
+							first[id] = resp.MachineList[id]
+						}
+						resp.MachineList = first
+					}
+					return resp, err
+				}}
+			},
+			Labels:   "paging",
+			WantSpec: "past the cloud's page size", WantMessage: "missing"},
 	}
 }
+
+// firstPage is the size of EC2's first DescribeInstances page.
+const firstPage = 1000
