@@ -22,6 +22,7 @@ var _ = describeGroup("lifecycle", func(env func() *harness) {
 
 	It("takes a Machine to Running once the node the driver named joins, and deletes VM and node with it [MUST]", func(ctx SpecContext) {
 		h := env()
+		enforce(ruleCreateResponse)
 		enforce(ruleLifecycle)
 		m := newMachine(ctx, h, "lc-running")
 		got := h.waitForPhase(ctx, m.Name, v1alpha1.MachineRunning)

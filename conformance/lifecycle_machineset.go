@@ -18,6 +18,7 @@ var _ = describeGroup("lifecycle", func(env func() *harness) {
 	It("replaces a machine whose node stays unhealthy past the health timeout, through its MachineSet [MUST]", func(ctx SpecContext) {
 		h := env()
 		enforce(ruleLifecycle)
+		enforce(ruleCreateResponse)
 		_, _, err := h.newClass(ctx, "lc-set")
 		Expect(err).NotTo(HaveOccurred())
 		labels := map[string]string{"conformance-set": "lc-set"}
@@ -30,19 +31,7 @@ var _ = describeGroup("lifecycle", func(env func() *harness) {
 		}
 		Expect(h.admin.Create(ctx, ms)).To(Succeed())
 		h.spec.addMachineSet(ms)
-		running := func() []v1alpha1.Machine {
-			list := &v1alpha1.MachineList{}
-			Expect(h.admin.List(ctx, list, client.InNamespace(h.namespace), client.MatchingLabels(labels))).To(Succeed())
-			var out []v1alpha1.Machine
-			for _, m := range list.Items {
-				if m.Status.CurrentStatus.Phase == v1alpha1.MachineRunning && m.DeletionTimestamp.IsZero() {
-					out = append(out, m)
-				}
-			}
-			return out
-		}
-		Eventually(running, h.cfg.Timeout, poll).Should(HaveLen(1), "the MachineSet's machine never became Running")
-		victim := running()[0]
+		victim := *h.waitForSetMachine(ctx, labels, "")
 
 		By("making the victim's node unhealthy")
 		if chaos, ok := h.simulator.(providers.Chaos); ok {
@@ -58,13 +47,7 @@ var _ = describeGroup("lifecycle", func(env func() *harness) {
 
 		By("the MachineSet deleting the failed machine and creating a Running replacement")
 		Eventually(h.gone(ctx, &victim), h.cfg.Timeout, poll).Should(BeTrue(), "the Failed machine was not replaced")
-		Eventually(func() []string {
-			var names []string
-			for _, m := range running() {
-				names = append(names, m.Name)
-			}
-			return names
-		}, h.cfg.Timeout, poll).Should(And(HaveLen(1), Not(ContainElement(victim.Name))))
+		h.waitForSetMachine(ctx, labels, victim.Name)
 
 		By("scaling to zero and deleting the MachineSet")
 		Expect(h.admin.Get(ctx, client.ObjectKeyFromObject(ms), ms)).To(Succeed())
@@ -82,6 +65,7 @@ var _ = describeGroup("lifecycle", func(env func() *harness) {
 	It("picks up a machine again when its missing class appears [MUST]", func(ctx SpecContext) {
 		h := env()
 		enforce(ruleLifecycle)
+		enforce(ruleCreateResponse)
 		m := h.createMachine(ctx, "lc-late", "lc-late")
 		Eventually(func() string { got, _ := h.machine(ctx, m.Name); return got.Status.LastOperation.Description },
 			h.cfg.Timeout, poll).Should(ContainSubstring("lc-late"), "the machine does not say it waits for its class")

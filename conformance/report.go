@@ -150,10 +150,14 @@ func withRules(r types.Report) types.Report {
 		if !s.State.Is(types.SpecStateFailureStates) {
 			continue
 		}
+		var rules []string
 		for _, e := range s.ReportEntries {
 			if e.Name == ruleEntry {
-				r.SpecReports[i].Failure.Message = "[contract: " + e.StringRepresentation() + "] " + s.Failure.Message
+				rules = append(rules, e.StringRepresentation())
 			}
+		}
+		if len(rules) > 0 {
+			r.SpecReports[i].Failure.Message = "[contract: " + strings.Join(rules, "; ") + "] " + s.Failure.Message
 		}
 	}
 	return r

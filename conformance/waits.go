@@ -128,3 +128,36 @@ func (h *harness) nodeSummary(ctx context.Context, n int) string {
 	}
 	return strings.Join(parts, ", ")
 }
+
+// waitForSetMachine waits until a machine with labels, other than the one
+// named except, is Running and returns it. When the set's only candidate
+// can no longer get there it stops at once, explaining as waitForPhase does.
+func (h *harness) waitForSetMachine(ctx context.Context, labels map[string]string, except string) *v1alpha1.Machine {
+	GinkgoHelper()
+	var found *v1alpha1.Machine
+	Eventually(func(g Gomega) {
+		list := &v1alpha1.MachineList{}
+		g.Expect(h.admin.List(ctx, list, client.InNamespace(h.namespace), client.MatchingLabels(labels))).To(Succeed())
+		var candidates []*v1alpha1.Machine
+		for i := range list.Items {
+			if m := &list.Items[i]; m.Name != except && m.DeletionTimestamp.IsZero() {
+				h.scanMachine(m)
+				candidates = append(candidates, m)
+			}
+		}
+		var states []string
+		for _, m := range candidates {
+			if m.Status.CurrentStatus.Phase == v1alpha1.MachineRunning {
+				found = m
+				return
+			}
+			if why := h.decided(ctx, m, v1alpha1.MachineRunning); why != "" && len(candidates) == 1 {
+				StopTrying(fmt.Sprintf("the MachineSet's machine %s will not become Running: %s; %s", m.Name, why, h.explain(ctx, m))).Now()
+			}
+			states = append(states, fmt.Sprintf("machine %s is %q: %s", m.Name, m.Status.CurrentStatus.Phase, h.explain(ctx, m)))
+		}
+		g.Expect(states).To(BeEmpty(), "no machine of the MachineSet is Running (besides %q)", except)
+		g.Expect(candidates).NotTo(BeEmpty(), "the MachineSet made no machine (besides %q)", except)
+	}).WithContext(ctx).WithTimeout(h.cfg.Timeout).WithPolling(poll).Should(Succeed())
+	return found
+}
