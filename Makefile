@@ -1,8 +1,10 @@
 # Every target is one line and calls a script in hack/.
 PROVIDER ?= aws
+CONTROLLER ?= reference
+CONTROLLER_COMMAND ?=
 
 .PHONY: conformance test test-short envtest-assets controller bench
-conformance:     ; hack/conformance.sh $(PROVIDER)
+conformance:     ; CONTROLLER=$(CONTROLLER) CONTROLLER_COMMAND=$(CONTROLLER_COMMAND) hack/conformance.sh $(PROVIDER)
 test:            ; hack/test.sh
 test-short:      ; hack/test.sh -short
 envtest-assets:  ; hack/envtest-assets.sh

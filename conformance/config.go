@@ -25,7 +25,24 @@ type Config struct {
 	// Timeout bounds each wait for the controller or the API server, in real
 	// time. Zero means 60 s.
 	Timeout time.Duration
+	// Controller is the machine controller under test: ControllerReference
+	// (empty means it) runs ours in-process on a fake clock; ControllerMCM
+	// runs MCM's own machine controller, ControllerCommand, as a child
+	// process on the wall clock with short timeouts (see controller_mcm.go).
+	Controller string
+	// ControllerCommand starts MCM's machine controller with the provider's
+	// driver inside: a provider's own machine-controller binary, or
+	// bin/mcm-machine-controller --provider=NAME. The suite appends MCM's
+	// standard flags (kubeconfigs, namespace, timeouts) and passes the
+	// driver's settings (Env, the simulator's) as environment variables.
+	ControllerCommand []string
 }
+
+// The controllers a run can put under test.
+const (
+	ControllerReference = "reference"
+	ControllerMCM       = "mcm"
+)
 
 // ErrInvalidConfig wraps every problem Validate finds.
 var ErrInvalidConfig = errors.New("invalid conformance config")
@@ -45,6 +62,15 @@ func (c *Config) Validate() error {
 	}
 	if len(p.SampleSecret) == 0 {
 		errs = append(errs, fmt.Errorf("Config.Provider.SampleSecret of provider %q is empty: the suite needs the class's secret data", p.Name))
+	}
+	switch c.Controller {
+	case "", ControllerReference:
+	case ControllerMCM:
+		if len(c.ControllerCommand) == 0 {
+			errs = append(errs, errors.New("Config.ControllerCommand is empty: Controller \"mcm\" needs the command that starts MCM's machine controller (bin/mcm-machine-controller --provider=NAME, or your own binary)"))
+		}
+	default:
+		errs = append(errs, fmt.Errorf("Config.Controller is %q; want %q or %q", c.Controller, ControllerReference, ControllerMCM))
 	}
 	if c.Timeout < 0 {
 		errs = append(errs, fmt.Errorf("Config.Timeout is negative (%s)", c.Timeout))

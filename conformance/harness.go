@@ -48,6 +48,8 @@ type harness struct {
 	// out captures what the process prints and logs (see capture.go).
 	secrets *secretScanner
 	out     *output
+	// env is what the driver was built with (simulator settings, Config.Env).
+	env map[string]string
 	stop    []func() error // run in reverse by close
 }
 
@@ -78,6 +80,7 @@ func startHarness(ctx context.Context, cfg Config) (h *harness, err error) {
 		maps.Copy(env, h.simulator.Env())
 	}
 	maps.Copy(env, cfg.Env)
+	h.env = env
 	if h.driver, err = cfg.Provider.NewDriver(ctx, env); err != nil {
 		return h, fmt.Errorf("building the %s driver: %w", cfg.Provider.Name, err)
 	}
@@ -93,10 +96,15 @@ func startHarness(ctx context.Context, cfg Config) (h *harness, err error) {
 	if h.admin, err = client.New(h.cluster.Config, client.Options{Scheme: scheme}); err != nil {
 		return h, err
 	}
-	if err = h.startController(ctx, scheme); err != nil {
+	if err = h.createNamespace(ctx); err != nil {
 		return h, err
 	}
-	if err = h.createNamespace(ctx); err != nil {
+	if cfg.Controller == ControllerMCM {
+		err = h.startMCM(ctx)
+	} else {
+		err = h.startController(ctx, scheme)
+	}
+	if err != nil {
 		return h, err
 	}
 	if joiner, ok := h.simulator.(providers.NodeJoiner); ok {

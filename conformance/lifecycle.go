@@ -1,7 +1,6 @@
 package conformance
 
 import (
-	"time"
 
 	"github.com/gardener/machine-controller-manager/pkg/apis/machine/v1alpha1"
 	. "github.com/onsi/ginkgo/v2"
@@ -45,8 +44,8 @@ var _ = describeGroup("lifecycle", func(env func() *harness) {
 		m := newMachine(ctx, h, "lc-timeout")
 		Eventually(func() string { got, _ := h.machine(ctx, m.Name); return got.Spec.ProviderID },
 			h.cfg.Timeout, poll).ShouldNot(BeEmpty(), "CreateMachine never produced a VM")
-		h.clock.Step(controller.DefaultCreationTimeout + time.Second)
-		got := h.waitForPhase(ctx, m.Name, v1alpha1.MachineFailed)
+		h.passCreationTimeout()
+		got := h.waitForPhaseWithin(ctx, m.Name, v1alpha1.MachineFailed, h.timeoutWait())
 		h.deleteMachine(ctx, got)
 		Expect(listVMs(ctx, h, m.Spec.Class.Name)).NotTo(HaveKey(got.Spec.ProviderID), "failed machine's VM leaked")
 	})

@@ -5,12 +5,14 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/gardener/machine-controller-manager/pkg/apis/machine/v1alpha1"
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
 	corev1 "k8s.io/api/core/v1"
 	eventsv1 "k8s.io/api/events/v1"
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	"github.com/machine-conformance/machine-conformance/controller"
@@ -23,9 +25,18 @@ import (
 // recent events, and the nodes that exist.
 func (h *harness) waitForPhase(ctx context.Context, name string, want v1alpha1.MachinePhase) *v1alpha1.Machine {
 	GinkgoHelper()
+	return h.waitForPhaseWithin(ctx, name, want, h.cfg.Timeout)
+}
+
+// waitForPhaseWithin is waitForPhase with a wait of its own.
+func (h *harness) waitForPhaseWithin(ctx context.Context, name string, want v1alpha1.MachinePhase, wait time.Duration) *v1alpha1.Machine {
+	GinkgoHelper()
 	var m *v1alpha1.Machine
 	Eventually(func(g Gomega) {
 		cur, err := h.machine(ctx, name)
+		if apierrors.IsNotFound(err) {
+			StopTrying(fmt.Sprintf("machine %s was deleted while the suite waited for it to become %s", name, want)).Now()
+		}
 		g.Expect(err).NotTo(HaveOccurred(), "reading machine %s", name)
 		m = cur
 		h.scanMachine(cur)
@@ -38,7 +49,7 @@ func (h *harness) waitForPhase(ctx context.Context, name string, want v1alpha1.M
 		g.Expect(cur.Status.CurrentStatus.Phase).To(Equal(want), func() string {
 			return fmt.Sprintf("machine %s is %q, not %s; %s", name, cur.Status.CurrentStatus.Phase, want, h.explain(ctx, cur))
 		})
-	}).WithContext(ctx).WithTimeout(h.cfg.Timeout).WithPolling(poll).Should(Succeed())
+	}).WithContext(ctx).WithTimeout(wait).WithPolling(poll).Should(Succeed())
 	return m
 }
 

@@ -30,6 +30,7 @@ func (f *failer) Fail() { f.failed = true }
 // options are the command's own flags.
 type options struct {
 	provider, envFile, specFile, secretFile, reportDir string
+	controller, controllerCommand                      string
 	list, noSimulator                                  bool
 	timeout                                            time.Duration
 }
@@ -76,11 +77,38 @@ func configure(opts options) (*conformance.Config, error) {
 	if opts.reportDir == "" {
 		opts.reportDir = filepath.Join("_out", "conformance", p.Name)
 	}
-	cfg := &conformance.Config{Provider: p, Timeout: opts.timeout, ReportDir: opts.reportDir}
+	cfg := &conformance.Config{Provider: p, Timeout: opts.timeout, ReportDir: opts.reportDir, Controller: opts.controller}
 	if err := applyInputs(cfg, opts.envFile, opts.specFile, opts.secretFile, opts.noSimulator); err != nil {
 		return nil, err
 	}
+	if err := chooseController(cfg, opts); err != nil {
+		return nil, err
+	}
 	return cfg, cfg.Validate()
+}
+
+// chooseController fills in the command of MCM's machine controller:
+// --controller-command as given, or bin/mcm-machine-controller beside this
+// binary with the provider's driver.
+func chooseController(cfg *conformance.Config, opts options) error {
+	if opts.controllerCommand != "" {
+		cfg.Controller = conformance.ControllerMCM
+		cfg.ControllerCommand = strings.Fields(opts.controllerCommand)
+		return nil
+	}
+	if cfg.Controller != conformance.ControllerMCM {
+		return nil
+	}
+	self, err := os.Executable()
+	if err != nil {
+		return err
+	}
+	bin := filepath.Join(filepath.Dir(self), "mcm-machine-controller")
+	if _, err := os.Stat(bin); err != nil {
+		return fmt.Errorf("--controller=mcm needs %s (build it with `go build -o %s ./cmd/mcm-machine-controller`, or `make conformance CONTROLLER=mcm`), or pass --controller-command", bin, bin)
+	}
+	cfg.ControllerCommand = []string{bin, "--provider=" + cfg.Provider.Name}
+	return nil
 }
 
 // parseFlags parses args with the command's own flags first and Ginkgo's
@@ -97,6 +125,10 @@ func parseFlags(args []string, usageOut io.Writer) (options, error) {
 	own.StringVar(&o.secretFile, "secret-file", "", "YAML map of secret keys replacing the provider's sample secret (real credentials)")
 	own.BoolVar(&o.noSimulator, "no-simulator", false, "run against the real cloud even if the provider has a simulator")
 	own.StringVar(&o.reportDir, "report-dir", "", `folder for junit.xml, report.json and summary.md (default "_out/conformance/<provider>")`)
+	own.StringVar(&o.controller, "controller", conformance.ControllerReference,
+		`controller under test: "reference" (ours, in-process) or "mcm" (MCM's own machine controller with the provider's driver, bin/mcm-machine-controller)`)
+	own.StringVar(&o.controllerCommand, "controller-command", "",
+		"your own MCM machine-controller binary (and arguments) to run as the controller under test; implies --controller=mcm")
 
 	all := flag.NewFlagSet("machine-conformance", flag.ContinueOnError)
 	all.SetOutput(io.Discard)
@@ -137,6 +169,8 @@ Examples:
   machine-conformance --provider=aws --no-simulator \
       --provider-spec=class.yaml --secret-file=creds.yaml \
       --ginkgo.label-filter='!validation'                        # against a real cloud
+  machine-conformance --provider=aws --controller=mcm            # MCM's own machine controller drives the driver
+  machine-conformance --provider=aws --controller-command=./bin/machine-controller  # your shipped binary
   machine-conformance --list                                     # the registered providers
 
 Flags:
