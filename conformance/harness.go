@@ -49,8 +49,8 @@ type harness struct {
 	secrets *secretScanner
 	out     *output
 	// env is what the driver was built with (simulator settings, Config.Env).
-	env map[string]string
-	stop    []func() error // run in reverse by close
+	env  map[string]string
+	stop []func() error // run in reverse by close
 }
 
 // hold keeps a machine's VM from joining as a node, and isHeld asks.
