@@ -148,6 +148,7 @@ func (h *harness) startController(ctx context.Context, scheme *runtime.Scheme) e
 		return err
 	}
 	h.clock = clocktesting.NewFakeClock(time.Now())
+	h.stop = append(h.stop, followRealTime(h.clock))
 	h.ctrl, err = controller.Setup(ctx, mgr, controller.Options{
 		Driver:            h.driver,
 		Clock:             h.clock,
@@ -163,6 +164,30 @@ func (h *harness) startController(ctx context.Context, scheme *runtime.Scheme) e
 	go func() { done <- mgr.Start(mctx) }()
 	h.stop = append(h.stop, func() error { cancel(); return <-done })
 	return nil
+}
+
+// followRealTime advances clock with real time, so the controller's retry
+// periods pass as they would under MCM, while specs step it ahead past
+// timeouts of minutes. It returns a function that stops it.
+func followRealTime(clock *clocktesting.FakeClock) func() error {
+	done := make(chan struct{})
+	stopped := make(chan struct{})
+	go func() {
+		defer close(stopped)
+		ticker := time.NewTicker(50 * time.Millisecond)
+		defer ticker.Stop()
+		last := time.Now()
+		for {
+			select {
+			case <-done:
+				return
+			case now := <-ticker.C:
+				clock.Step(now.Sub(last))
+				last = now
+			}
+		}
+	}()
+	return func() error { close(done); <-stopped; return nil }
 }
 
 func (h *harness) createNamespace(ctx context.Context) error {

@@ -57,7 +57,7 @@ var _ = describeGroup("safety", func(env func() *harness) {
 		}
 	})
 
-	It("a machine whose VM vanished is detected and fails after the health timeout (MCM: deleted) [MUST]", func(ctx SpecContext) {
+	It("a machine whose VM vanished, and its node with it, is deleted [MUST]", func(ctx SpecContext) {
 		h := env()
 		enforce(ruleOrphans)
 		chaos := h.chaos()
@@ -65,15 +65,10 @@ var _ = describeGroup("safety", func(env func() *harness) {
 		Expect(chaos.Vanish(m.Spec.ProviderID)).To(Succeed())
 		// Detected by the sweep (ListMachines no longer lists it) or by node
 		// health (its node left), whichever comes first.
+		// Its node goes with it, and MCM deletes a machine whose node went
+		// away at once; so does the reference controller.
 		Expect(h.sweep(ctx)).To(Succeed())
-		if h.cfg.Controller == ControllerMCM {
-			// MCM deletes a machine whose node went away at once.
-			Expect(h.waitGone(ctx, m)).To(BeTrue(), "machine %s whose VM and node vanished was not deleted", m.Name)
-			return
-		}
-		h.waitForPhase(ctx, m.Name, v1alpha1.MachineUnknown)
-		h.passHealthTimeout()
-		h.waitForPhase(ctx, m.Name, v1alpha1.MachineFailed)
+		Expect(h.waitGone(ctx, m)).To(BeTrue(), "machine %s whose VM and node vanished was not deleted", m.Name)
 	})
 
 	It("a retry after a lost CreateMachine answer makes no second VM, even while reads lag [MUST]", func(ctx SpecContext) {

@@ -136,37 +136,32 @@ var _ = Describe("machine lifecycle", func() {
 		Eventually(phaseOf(ctx, namespace, "sick"), waitFor, poll).Should(Equal(v1alpha1.MachineFailed))
 	})
 
-	DescribeTable("CreateMachine errors",
-		func(ctx SpecContext, code codes.Code, wantPhase v1alpha1.MachinePhase) {
+	DescribeTable("CreateMachine errors: CrashLoopBackOff, and another attempt once the code's retry period has passed",
+		func(ctx SpecContext, code codes.Code, period time.Duration) {
 			namespace := newNamespace(ctx)
 			name := "err-" + strings.ToLower(code.String())
 			cloud.failNext(opCreate, name, status.Error(code, "scripted "+code.String()))
 			createMachine(ctx, namespace, name)
-			if wantPhase == v1alpha1.MachineFailed {
-				Eventually(phaseOf(ctx, namespace, name), waitFor, poll).Should(Equal(v1alpha1.MachineFailed))
-				m, _ := getMachine(ctx, namespace, name)()
-				Expect(m.Status.LastOperation.Description).To(ContainSubstring("scripted " + code.String()))
-				Expect(m.Status.LastOperation.ErrorCode).To(Equal(code.String()))
-				Expect(m.Spec.ProviderID).To(BeEmpty())
-				return
-			}
-			// Retryable: the next attempt succeeds and the machine gets its VM.
-			Eventually(func() string { m, _ := getMachine(ctx, namespace, name)(); return m.Spec.ProviderID }, waitFor, poll).ShouldNot(BeEmpty())
-			Expect(phaseOf(ctx, namespace, name)()).To(Equal(v1alpha1.MachinePending))
+			Eventually(phaseOf(ctx, namespace, name), waitFor, poll).Should(Equal(v1alpha1.MachineCrashLoopBackOff))
+			m, _ := getMachine(ctx, namespace, name)()
+			Expect(m.Status.LastOperation.Description).To(ContainSubstring("scripted " + code.String()))
+			Expect(m.Status.LastOperation.ErrorCode).To(Equal(code.String()))
+			providerID := func() string { m, _ := getMachine(ctx, namespace, name)(); return m.Spec.ProviderID }
+			Consistently(providerID, 300*time.Millisecond, poll).Should(BeEmpty(), "retried before %s passed", period)
+			fakeTime.Step(period)
+			Eventually(providerID, waitFor, poll).ShouldNot(BeEmpty(), "not retried after %s", period)
+			Eventually(phaseOf(ctx, namespace, name), waitFor, poll).Should(Equal(v1alpha1.MachinePending))
 		},
-		Entry("Unknown is retried", codes.Unknown, v1alpha1.MachinePending),
-		Entry("DeadlineExceeded is retried", codes.DeadlineExceeded, v1alpha1.MachinePending),
-		Entry("Aborted is retried", codes.Aborted, v1alpha1.MachinePending),
-		Entry("Unavailable is retried", codes.Unavailable, v1alpha1.MachinePending),
-		Entry("InvalidArgument fails", codes.InvalidArgument, v1alpha1.MachineFailed),
-		Entry("AlreadyExists fails", codes.AlreadyExists, v1alpha1.MachineFailed),
-		Entry("PermissionDenied fails", codes.PermissionDenied, v1alpha1.MachineFailed),
-		Entry("ResourceExhausted fails", codes.ResourceExhausted, v1alpha1.MachineFailed),
-		Entry("FailedPrecondition fails", codes.FailedPrecondition, v1alpha1.MachineFailed),
-		Entry("OutOfRange fails", codes.OutOfRange, v1alpha1.MachineFailed),
-		Entry("Unimplemented fails", codes.Unimplemented, v1alpha1.MachineFailed),
-		Entry("Internal fails", codes.Internal, v1alpha1.MachineFailed),
-		Entry("Unauthenticated fails", codes.Unauthenticated, v1alpha1.MachineFailed),
+		Entry("Unknown: ShortRetry", codes.Unknown, DefaultShortRetry),
+		Entry("DeadlineExceeded: ShortRetry", codes.DeadlineExceeded, DefaultShortRetry),
+		Entry("Aborted: ShortRetry", codes.Aborted, DefaultShortRetry),
+		Entry("Unavailable: ShortRetry", codes.Unavailable, DefaultShortRetry),
+		Entry("ResourceExhausted: the resource-exhausted retry", codes.ResourceExhausted, DefaultResourceExhaustedRetry),
+		Entry("InvalidArgument: MediumRetry", codes.InvalidArgument, DefaultMediumRetry),
+		Entry("PermissionDenied: MediumRetry", codes.PermissionDenied, DefaultMediumRetry),
+		Entry("OutOfRange: MediumRetry", codes.OutOfRange, DefaultMediumRetry),
+		Entry("Internal: MediumRetry", codes.Internal, DefaultMediumRetry),
+		Entry("Unauthenticated: MediumRetry", codes.Unauthenticated, DefaultMediumRetry),
 	)
 
 	It("retries a throttled DeleteMachine and keeps the finalizer until it succeeds", func(ctx SpecContext) {

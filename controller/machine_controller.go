@@ -28,6 +28,7 @@ type machineReconciler struct {
 	reader   client.Reader // uncached, for decisions that call the driver to create
 	recorder eventRecorder
 	opts     Options
+	sweep    *SafetySweep // triggered on OutOfRange and machine deletion, as in MCM; nil in unit tests
 }
 
 // Reconcile implements reconcile.Reconciler.

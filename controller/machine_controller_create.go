@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"context"
 	"fmt"
+	"time"
 
 	"github.com/gardener/machine-controller-manager/pkg/apis/machine/v1alpha1"
 	"github.com/gardener/machine-controller-manager/pkg/util/provider/driver"
@@ -22,7 +23,9 @@ type vmIdentity struct {
 
 // reconcileCreate finds or creates the VM of a machine that has no provider
 // ID yet: GetMachineStatus first (adopting a VM that already exists, as MCM
-// does), then CreateMachine, then InitializeMachine.
+// does), then CreateMachine, then InitializeMachine. A failure of any of
+// them puts the machine in CrashLoopBackOff until the period MCM waits for
+// its code has passed (createFailed).
 func (r *machineReconciler) reconcileCreate(ctx context.Context, m *v1alpha1.Machine, in driverInputs) (ctrl.Result, error) {
 	now := r.opts.Clock.Now()
 	if m.Status.CurrentStatus.Phase == "" {
@@ -35,30 +38,77 @@ func (r *machineReconciler) reconcileCreate(ctx context.Context, m *v1alpha1.Mac
 		}
 		r.recorder.Eventf(m, nil, corev1.EventTypeNormal, "Pending", "Create", "Creating the VM through the driver")
 	}
-	if res, done, err := r.checkCreationTimeout(ctx, m); done {
-		return res, err
+	if wait := r.retryWait(m); wait > 0 {
+		return ctrl.Result{RequeueAfter: min(wait, r.opts.PollInterval)}, nil
 	}
 
 	vm, needsInit, ce := r.findOrCreateVM(ctx, m, in)
 	if ce != nil {
-		return r.onCallError(ctx, m, v1alpha1.MachineOperationCreate, ce)
+		return r.createFailed(ctx, m, ce)
 	}
+	var initErr *callError
 	if needsInit {
 		initialized, ce := r.initialize(ctx, m, in, vm.providerID)
-		if ce != nil && recoveryFor(ce.Op, ce.Code) == fail {
-			return r.onCallError(ctx, m, v1alpha1.MachineOperationCreate, ce)
-		}
-		needsInit = ce != nil // retry: keep the VM, try initialization again next time
 		if ce == nil && initialized.providerID != "" {
 			vm.providerID, vm.nodeName = initialized.providerID, cmp.Or(initialized.nodeName, vm.nodeName)
 		}
+		needsInit, initErr = ce != nil, ce // keep the VM, initialize again after ShortRetry
 	}
 	if err := r.recordVM(ctx, m, vm, needsInit); err != nil {
 		return ctrl.Result{}, err
 	}
+	if initErr != nil {
+		return r.createFailed(ctx, m, initErr)
+	}
 	r.recorder.Eventf(m, nil, corev1.EventTypeNormal, "VMCreated", "Create",
 		"VM %s backs this machine; waiting for node %q to be Ready", vm.providerID, vm.nodeName)
 	return ctrl.Result{RequeueAfter: r.opts.PollInterval}, nil
+}
+
+// retryWait is how long a machine in CrashLoopBackOff still waits, on
+// Clock, before its create flow runs again: the period MCM gives the code
+// of its last failure.
+func (r *machineReconciler) retryWait(m *v1alpha1.Machine) time.Duration {
+	if m.Status.CurrentStatus.Phase != v1alpha1.MachineCrashLoopBackOff {
+		return 0
+	}
+	op := m.Status.LastOperation
+	period := r.opts.createRetryPeriod(codes.StringToCode(op.ErrorCode))
+	if m.Annotations[InitializationPendingAnnotation] != "" {
+		period = r.opts.ShortRetry // InitializeMachine failed: MCM tries again soon
+	}
+	return op.LastUpdateTime.Add(period).Sub(r.opts.Clock.Now())
+}
+
+// createFailed records a failed create-flow call as MCM does: the machine
+// goes to CrashLoopBackOff and is tried again after the period of its
+// code, or to Failed when the call failed after the creation timeout.
+func (r *machineReconciler) createFailed(ctx context.Context, m *v1alpha1.Machine, ce *callError) (ctrl.Result, error) {
+	if ctx.Err() != nil {
+		return ctrl.Result{}, ctx.Err() // we are shutting down: not the driver's fault
+	}
+	now := r.opts.Clock.Now()
+	if age, limit := phaseAge(m, now), r.opts.creationTimeout(m); age > limit {
+		msg := fmt.Sprintf("%s; creation timeout: not Running after %s (limit %s)", ce.Error(), age.Round(time.Second), limit)
+		return ctrl.Result{}, r.markFailed(ctx, m, v1alpha1.MachineOperationCreate, msg, ce.Code.String())
+	}
+	period := r.opts.createRetryPeriod(ce.Code)
+	if ce.Op == opInitialize {
+		period = r.opts.ShortRetry
+	}
+	msg := fmt.Sprintf("%s; retrying in %s", ce.Error(), period)
+	r.recorder.Eventf(m, nil, corev1.EventTypeWarning, "CrashLoopBackOff", "Create", "%s", msg)
+	if err := r.patchStatus(ctx, m, func(m *v1alpha1.Machine) {
+		setPhase(m, v1alpha1.MachineCrashLoopBackOff, now)
+		setLastOperation(m, lastOp{typ: v1alpha1.MachineOperationCreate, state: v1alpha1.MachineStateFailed,
+			desc: msg, code: ce.Code.String()}, now)
+	}); err != nil {
+		return ctrl.Result{}, err
+	}
+	if ce.Code == codes.OutOfRange && r.sweep != nil {
+		r.sweep.Trigger() // several VMs for one machine: the safety sweep sorts them out
+	}
+	return ctrl.Result{RequeueAfter: min(period, r.opts.PollInterval)}, nil
 }
 
 // findOrCreateVM returns the machine's VM and whether it still needs
@@ -70,10 +120,12 @@ func (r *machineReconciler) findOrCreateVM(ctx context.Context, m *v1alpha1.Mach
 		Machine: m, MachineClass: in.class, Secret: in.secret})
 	ce := classify(opStatus, err)
 	switch {
-	case ce == nil && st != nil && st.ProviderID != "":
+	case ce == nil && st != nil && st.ProviderID != "" && st.NodeName != "":
 		return vmIdentity{providerID: st.ProviderID, nodeName: st.NodeName}, false, nil
 	case ce == nil:
-		// OK without a provider ID says nothing: create.
+		// MCM refuses to guess: an OK without identity is an Internal error.
+		return vmIdentity{}, false, &callError{Op: opStatus, Code: codes.Internal,
+			Message: "GetMachineStatus answered OK without a ProviderID and NodeName"}
 	case ce.Code == codes.Uninitialized:
 		// The VM exists but was never initialized; InitializeMachine reports its identity.
 		vm, ice := r.initialize(ctx, m, in, "")
@@ -116,8 +168,8 @@ func (r *machineReconciler) initialize(ctx context.Context, m *v1alpha1.Machine,
 		Machine: withID, MachineClass: in.class, Secret: in.secret})
 	ce := classify(opInitialize, err)
 	if ce != nil {
-		if recoveryFor(opInitialize, ce.Code) == proceed {
-			return vmIdentity{}, nil
+		if ce.Code == codes.Unimplemented {
+			return vmIdentity{}, nil // MCM skips initialization on Unimplemented only
 		}
 		return vmIdentity{}, ce
 	}
@@ -156,13 +208,13 @@ func (r *machineReconciler) recordVM(ctx context.Context, m *v1alpha1.Machine, v
 
 // checkCreationTimeout fails a machine that has been Pending too long.
 func (r *machineReconciler) checkCreationTimeout(ctx context.Context, m *v1alpha1.Machine) (ctrl.Result, bool, error) {
-	if m.Status.CurrentStatus.Phase != v1alpha1.MachinePending {
+	if p := m.Status.CurrentStatus.Phase; p != v1alpha1.MachinePending && p != v1alpha1.MachineCrashLoopBackOff {
 		return ctrl.Result{}, false, nil
 	}
-	age := phaseAge(m, r.opts.Clock.Now())
-	if age <= r.opts.CreationTimeout {
+	age, limit := phaseAge(m, r.opts.Clock.Now()), r.opts.creationTimeout(m)
+	if age <= limit {
 		return ctrl.Result{}, false, nil
 	}
-	msg := fmt.Sprintf("creation timeout: machine not Running after %s (limit %s)", age.Round(1e9), r.opts.CreationTimeout)
+	msg := fmt.Sprintf("creation timeout: machine not Running after %s (limit %s)", age.Round(time.Second), limit)
 	return ctrl.Result{}, true, r.markFailed(ctx, m, v1alpha1.MachineOperationCreate, msg, "")
 }

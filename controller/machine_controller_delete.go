@@ -4,21 +4,16 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"time"
 
 	"github.com/gardener/machine-controller-manager/pkg/apis/machine/v1alpha1"
 	"github.com/gardener/machine-controller-manager/pkg/util/provider/driver"
+	"github.com/gardener/machine-controller-manager/pkg/util/provider/machinecodes/codes"
 	corev1 "k8s.io/api/core/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	ctrl "sigs.k8s.io/controller-runtime"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 	"sigs.k8s.io/controller-runtime/pkg/controller/controllerutil"
 )
-
-// recheckAfterHumanFix is how long a delete that failed with a non-retryable
-// code waits before trying again on its own; a change to the machine's class
-// or secret (the usual fix) requeues it at once.
-const recheckAfterHumanFix = 5 * time.Minute
 
 // reconcileDelete deletes the VM through DeleteMachine (always, even without
 // a provider ID: a create may have committed before failing), then the Node,
@@ -54,18 +49,22 @@ func (r *machineReconciler) reconcileDelete(ctx context.Context, m *v1alpha1.Mac
 	defer cancel()
 	resp, err := r.opts.Driver.DeleteMachine(callCtx, &driver.DeleteMachineRequest{
 		Machine: m, MachineClass: in.class, Secret: in.secret})
-	if ce := classify(opDelete, err); ce != nil {
+	// NotFound: the VM is gone already, which is what we wanted (MCM agrees).
+	if ce := classify(opDelete, err); ce != nil && ce.Code != codes.NotFound {
 		if ctx.Err() != nil {
 			return ctrl.Result{}, ctx.Err()
 		}
-		if recoveryFor(opDelete, ce.Code) == retry {
-			r.recorder.Eventf(m, nil, corev1.EventTypeWarning, "DeleteMachineRetry", "Delete", "%s; will retry", ce.Error())
-			return ctrl.Result{}, errors.Join(ce, r.recordDeleteProblem(ctx, m, ce.Error()+"; will retry", ce.Code.String()))
+		if transient[ce.Code] {
+			msg := fmt.Sprintf("%s; retrying in %s", ce.Error(), r.opts.ShortRetry)
+			r.recorder.Eventf(m, nil, corev1.EventTypeWarning, "DeleteMachineRetry", "Delete", "%s", msg)
+			return ctrl.Result{RequeueAfter: r.opts.ShortRetry}, r.recordDeleteProblem(ctx, m, msg, ce.Code.String())
 		}
-		// Not retryable on our own: a human must fix credentials, permissions
-		// or the VM. A change to the class or secret requeues the machine.
-		r.recorder.Eventf(m, nil, corev1.EventTypeWarning, "DeleteMachineFailed", "Delete", "%s", ce.Error())
-		return ctrl.Result{RequeueAfter: recheckAfterHumanFix}, r.recordDeleteProblem(ctx, m, ce.Error(), ce.Code.String())
+		// A human must fix credentials, permissions or the VM; MCM looks
+		// again after LongRetry, and a change to the class or secret (the
+		// usual fix) requeues the machine at once.
+		msg := fmt.Sprintf("%s; retrying in %s", ce.Error(), r.opts.LongRetry)
+		r.recorder.Eventf(m, nil, corev1.EventTypeWarning, "DeleteMachineFailed", "Delete", "%s", msg)
+		return ctrl.Result{RequeueAfter: r.opts.LongRetry}, r.recordDeleteProblem(ctx, m, msg, ce.Code.String())
 	}
 	if resp != nil && resp.LastKnownState != "" {
 		if err := r.patchStatus(ctx, m, func(m *v1alpha1.Machine) { m.Status.LastKnownState = resp.LastKnownState }); err != nil {
@@ -77,7 +76,13 @@ func (r *machineReconciler) reconcileDelete(ctx context.Context, m *v1alpha1.Mac
 	}
 	r.recorder.Eventf(m, nil, corev1.EventTypeNormal, "Deleted", "Delete", "VM %s and its node are gone", m.Spec.ProviderID)
 	controllerutil.RemoveFinalizer(m, MachineFinalizer)
-	return ctrl.Result{}, r.client.Update(ctx, m)
+	if err := r.client.Update(ctx, m); err != nil {
+		return ctrl.Result{}, err
+	}
+	if r.sweep != nil {
+		r.sweep.Trigger() // as MCM sweeps on every machine deletion
+	}
+	return ctrl.Result{}, nil
 }
 
 func (r *machineReconciler) recordDeleteProblem(ctx context.Context, m *v1alpha1.Machine, msg, code string) error {

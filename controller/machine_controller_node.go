@@ -12,12 +12,14 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/controller/controllerutil"
 )
 
-// reconcileNode follows a machine whose VM exists: Pending until its Node is
-// Ready, then Running; Unknown while that node is NotReady, Unknown or gone;
-// Failed when the creation or health timeout (measured on Options.Clock) runs
-// out. The node is the one the machine's node label names (the NodeName the
-// driver returned), as MCM finds it; a node whose spec.providerID differs
-// from the machine's is warned about, never refused.
+// reconcileNode follows a machine whose VM exists, as MCM does: Pending
+// until its Node is healthy (Ready, none of the bad node conditions, no
+// critical-components-not-ready taint), then Running; Unknown while it is
+// not; Failed when the creation or health timeout (on Options.Clock, or the
+// machine's own MachineConfiguration) runs out. The node is the one the
+// machine's node label names (the NodeName the driver returned); a node
+// whose spec.providerID differs from the machine's is warned about, never
+// refused. A Running or Unknown machine whose node is deleted is deleted.
 func (r *machineReconciler) reconcileNode(ctx context.Context, m *v1alpha1.Machine, in driverInputs) (ctrl.Result, error) {
 	if m.Annotations[InitializationPendingAnnotation] != "" {
 		if res, done, err := r.retryInitialization(ctx, m, in); done {
@@ -28,7 +30,7 @@ func (r *machineReconciler) reconcileNode(ctx context.Context, m *v1alpha1.Machi
 	if err != nil {
 		return ctrl.Result{}, err
 	}
-	ready, why := nodeHealth(node, m.Labels[NodeLabel])
+	healthy, why := r.opts.nodeHealth(m, node)
 	now := r.opts.Clock.Now()
 	if node != nil {
 		if err := r.holdNode(ctx, node); err != nil {
@@ -37,8 +39,11 @@ func (r *machineReconciler) reconcileNode(ctx context.Context, m *v1alpha1.Machi
 	}
 
 	switch m.Status.CurrentStatus.Phase {
-	case "", v1alpha1.MachinePending:
-		if ready {
+	case "", v1alpha1.MachinePending, v1alpha1.MachineCrashLoopBackOff:
+		if healthy && criticalComponentsPending(node) {
+			healthy, why = false, "node "+node.Name+" carries the taint "+CriticalComponentsNotReadyTaint
+		}
+		if healthy {
 			return ctrl.Result{}, r.becomeRunning(ctx, m, node, v1alpha1.MachineOperationCreate)
 		}
 		if res, done, err := r.checkCreationTimeout(ctx, m); done {
@@ -46,7 +51,7 @@ func (r *machineReconciler) reconcileNode(ctx context.Context, m *v1alpha1.Machi
 		}
 		// Say what the machine waits for, writing only when that changes.
 		desc := fmt.Sprintf("VM %s created; waiting: %s", m.Spec.ProviderID, why)
-		if m.Status.CurrentStatus.Phase == "" || m.Status.LastOperation.Description != desc {
+		if m.Status.CurrentStatus.Phase != v1alpha1.MachinePending || m.Status.LastOperation.Description != desc {
 			if err := r.patchStatus(ctx, m, func(m *v1alpha1.Machine) {
 				setPhase(m, v1alpha1.MachinePending, now)
 				setLastOperation(m, lastOp{typ: v1alpha1.MachineOperationCreate, state: v1alpha1.MachineStateProcessing, desc: desc}, now)
@@ -54,33 +59,52 @@ func (r *machineReconciler) reconcileNode(ctx context.Context, m *v1alpha1.Machi
 				return ctrl.Result{}, err
 			}
 		}
-		return r.pollBefore(m, r.opts.CreationTimeout), nil
-	case v1alpha1.MachineRunning:
-		if ready {
-			// Node events wake us; the periodic look also notices a phase
-			// the safety sweep changed.
-			return ctrl.Result{RequeueAfter: 10 * r.opts.PollInterval}, nil
+		return r.pollBefore(m, r.opts.creationTimeout(m)), nil
+	case v1alpha1.MachineRunning, v1alpha1.MachineUnknown:
+		if node == nil {
+			return ctrl.Result{}, r.deleteForLostNode(ctx, m)
 		}
+		return r.checkHealth(ctx, m, node, healthy, why)
+	}
+	return ctrl.Result{}, nil
+}
+
+// checkHealth moves a Running machine whose node turned unhealthy to
+// Unknown, back to Running when it recovers, and to Failed when it stays
+// unhealthy past the health timeout (unless the machine disables it).
+func (r *machineReconciler) checkHealth(ctx context.Context, m *v1alpha1.Machine, node *corev1.Node, healthy bool, why string) (ctrl.Result, error) {
+	now := r.opts.Clock.Now()
+	limit := r.opts.healthTimeout(m)
+	switch {
+	case healthy && m.Status.CurrentStatus.Phase == v1alpha1.MachineRunning:
+		// Node events wake us; the periodic look is a safety net.
+		return ctrl.Result{RequeueAfter: 10 * r.opts.PollInterval}, nil
+	case healthy:
+		return ctrl.Result{}, r.becomeRunning(ctx, m, node, v1alpha1.MachineOperationHealthCheck)
+	case m.Status.CurrentStatus.Phase == v1alpha1.MachineRunning:
 		r.recorder.Eventf(m, node, corev1.EventTypeWarning, "Unhealthy", "HealthCheck", "%s; machine is Unknown", why)
 		if err := r.patchStatus(ctx, m, func(m *v1alpha1.Machine) {
 			setPhase(m, v1alpha1.MachineUnknown, now)
 			setLastOperation(m, lastOp{typ: v1alpha1.MachineOperationHealthCheck, state: v1alpha1.MachineStateProcessing,
-				desc: why + fmt.Sprintf("; machine fails if not healthy within %s", r.opts.HealthTimeout)}, now)
+				desc: why + fmt.Sprintf("; machine fails if not healthy within %s", limit)}, now)
 		}); err != nil {
 			return ctrl.Result{}, err
 		}
-		return r.pollBefore(m, r.opts.HealthTimeout), nil
-	case v1alpha1.MachineUnknown:
-		if ready {
-			return ctrl.Result{}, r.becomeRunning(ctx, m, node, v1alpha1.MachineOperationHealthCheck)
-		}
-		if age := phaseAge(m, now); age > r.opts.HealthTimeout {
-			msg := fmt.Sprintf("health timeout: %s for %s (limit %s)", why, age.Round(time.Second), r.opts.HealthTimeout)
-			return ctrl.Result{}, r.markFailed(ctx, m, v1alpha1.MachineOperationHealthCheck, msg, "")
-		}
-		return r.pollBefore(m, r.opts.HealthTimeout), nil
+	case healthTimeoutDisabled(m):
+	case phaseAge(m, now) > limit:
+		msg := fmt.Sprintf("health timeout: %s for %s (limit %s)", why, phaseAge(m, now).Round(time.Second), limit)
+		return ctrl.Result{}, r.markFailed(ctx, m, v1alpha1.MachineOperationHealthCheck, msg, "")
 	}
-	return ctrl.Result{}, nil
+	return r.pollBefore(m, limit), nil
+}
+
+// deleteForLostNode deletes a Running or Unknown machine whose node was
+// deleted, as MCM does: the machine cannot come back without it, and its
+// MachineSet replaces it.
+func (r *machineReconciler) deleteForLostNode(ctx context.Context, m *v1alpha1.Machine) error {
+	r.recorder.Eventf(m, nil, corev1.EventTypeWarning, "NodeDeleted", "HealthCheck",
+		"node %s of this machine was deleted; deleting the machine", m.Labels[NodeLabel])
+	return client.IgnoreNotFound(r.client.Delete(ctx, m))
 }
 
 func (r *machineReconciler) becomeRunning(ctx context.Context, m *v1alpha1.Machine, node *corev1.Node, typ v1alpha1.MachineOperationType) error {
@@ -138,35 +162,15 @@ func (r *machineReconciler) nodeFor(ctx context.Context, m *v1alpha1.Machine) (*
 	return node, nil
 }
 
-// nodeHealth says whether node is Ready and, if not, why, in words.
-func nodeHealth(node *corev1.Node, nodeName string) (bool, string) {
-	switch {
-	case node == nil && nodeName == "":
-		return false, "the driver returned no node name, so no node can be found for this machine"
-	case node == nil:
-		return false, fmt.Sprintf("no node named %s (the NodeName the driver returned)", nodeName)
-	}
-	for _, c := range node.Status.Conditions {
-		if c.Type != corev1.NodeReady {
-			continue
-		}
-		if c.Status == corev1.ConditionTrue {
-			return true, ""
-		}
-		return false, fmt.Sprintf("node %s Ready condition is %s", node.Name, c.Status)
-	}
-	return false, fmt.Sprintf("node %s has no Ready condition", node.Name)
-}
-
 // retryInitialization calls InitializeMachine again for a VM whose earlier
 // initialization asked to be retried.
 func (r *machineReconciler) retryInitialization(ctx context.Context, m *v1alpha1.Machine, in driverInputs) (ctrl.Result, bool, error) {
-	if res, done, err := r.checkCreationTimeout(ctx, m); done {
-		return res, true, err
+	if wait := r.retryWait(m); wait > 0 {
+		return ctrl.Result{RequeueAfter: min(wait, r.opts.PollInterval)}, true, nil
 	}
 	vm, ce := r.initialize(ctx, m, in, m.Spec.ProviderID)
 	if ce != nil {
-		res, err := r.onCallError(ctx, m, v1alpha1.MachineOperationCreate, ce)
+		res, err := r.createFailed(ctx, m, ce)
 		return res, true, err
 	}
 	if err := r.patchMeta(ctx, m, func(m *v1alpha1.Machine) {

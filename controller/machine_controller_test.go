@@ -2,7 +2,6 @@ package controller
 
 import (
 	"context"
-	"errors"
 	"strings"
 	"testing"
 	"time"
@@ -187,9 +186,13 @@ func TestCreateAdoptsExistingVM(t *testing.T) {
 	}
 }
 
-// TestCreateErrorRecovery drives every code CreateMachine may return.
+// TestCreateErrorRecovery drives every code CreateMachine may return, as
+// MCM handles them: CrashLoopBackOff, no driver call before the code's
+// retry period has passed on the clock, another attempt after it, and
+// Failed when an attempt fails after the creation timeout.
 func TestCreateErrorRecovery(t *testing.T) {
 	t.Parallel()
+	opts, _ := Options{Driver: &fakeDriver{}}.withDefaults()
 	for code := codes.Canceled; code <= codes.Uninitialized; code++ {
 		t.Run(code.String(), func(t *testing.T) {
 			t.Parallel()
@@ -197,35 +200,34 @@ func TestCreateErrorRecovery(t *testing.T) {
 				return nil, status.Error(code, "driver says "+code.String())
 			}}
 			f := newFixture(t, d, newMachine("m1"))
-			_, err := f.reconcile("m1")
+			if _, err := f.reconcile("m1"); err != nil {
+				t.Fatal(err)
+			}
 			m := f.machine("m1")
-			if recoveryFor(opCreate, code) == retry {
-				var ce *callError
-				if !errors.As(err, &ce) || ce.Code != code {
-					t.Fatalf("retryable %s: want a callError for backoff, got %v", code, err)
-				}
-				if m.Status.CurrentStatus.Phase != v1alpha1.MachinePending || m.Status.LastOperation.ErrorCode != code.String() {
-					t.Errorf("retryable %s: status %+v", code, m.Status)
-				}
-				if ev := f.drainEvents(); !hasEvent(ev, "Warning CreateMachineRetry") {
-					t.Errorf("retryable %s: no retry event in %q", code, ev)
-				}
-				return
+			if m.Status.CurrentStatus.Phase != v1alpha1.MachineCrashLoopBackOff || m.Status.LastOperation.ErrorCode != code.String() ||
+				!strings.Contains(m.Status.LastOperation.Description, "driver says "+code.String()) {
+				t.Fatalf("%s: status %+v", code, m.Status)
 			}
-			if err != nil {
-				t.Fatalf("non-retryable %s returned %v; it must not be retried by backoff", code, err)
+			if ev := f.drainEvents(); !hasEvent(ev, "Warning CrashLoopBackOff CreateMachine failed with code "+code.String()) {
+				t.Errorf("%s: no CrashLoopBackOff event in %q", code, ev)
 			}
-			if m.Status.CurrentStatus.Phase != v1alpha1.MachineFailed {
-				t.Fatalf("non-retryable %s: phase %s, want Failed", code, m.Status.CurrentStatus.Phase)
+			period := opts.createRetryPeriod(code)
+			f.clock.Step(period - time.Second)
+			if _, err := f.reconcile("m1"); err != nil || d.Calls(opCreate) != 1 {
+				t.Fatalf("%s: called again %s before its retry period %s: %d calls, %v", code, period-time.Second, period, d.Calls(opCreate), err)
 			}
-			if !strings.Contains(m.Status.LastOperation.Description, "driver says "+code.String()) {
-				t.Errorf("driver message lost: %q", m.Status.LastOperation.Description)
+			f.clock.Step(2 * time.Second)
+			if _, err := f.reconcile("m1"); err != nil || d.Calls(opCreate) != 2 {
+				t.Fatalf("%s: not retried after %s: %d calls, %v", code, period, d.Calls(opCreate), err)
 			}
-			if ev := f.drainEvents(); !hasEvent(ev, "Warning Failed CreateMachine failed with code "+code.String()) {
-				t.Errorf("non-retryable %s: no Failed event in %q", code, ev)
+			f.clock.Step(DefaultCreationTimeout)
+			if _, err := f.reconcile("m1"); err != nil {
+				t.Fatal(err)
 			}
-			// Failed is terminal: no further driver calls.
-			before := d.Calls(opCreate)
+			if got := f.machine("m1").Status.CurrentStatus.Phase; got != v1alpha1.MachineFailed {
+				t.Fatalf("%s: an attempt after the creation timeout left phase %s, want Failed", code, got)
+			}
+			before := d.Calls(opCreate) // Failed is terminal: no further driver calls
 			if _, err := f.reconcile("m1"); err != nil || d.Calls(opCreate) != before {
 				t.Errorf("Failed machine was reconciled again: err %v, calls %d→%d", err, before, d.Calls(opCreate))
 			}
@@ -257,6 +259,10 @@ func TestInitializationRetriedUntilItSucceeds(t *testing.T) {
 	if m.Spec.ProviderID == "" || m.Annotations[InitializationPendingAnnotation] == "" {
 		t.Fatalf("VM must be recorded with initialization pending: %+v", m.ObjectMeta)
 	}
+	if got := m.Status.CurrentStatus.Phase; got != v1alpha1.MachineCrashLoopBackOff {
+		t.Fatalf("a failed InitializeMachine left phase %s, want CrashLoopBackOff", got)
+	}
+	f.clock.Step(DefaultShortRetry) // MCM tries again after ShortRetry
 	if _, err := f.reconcile("m1"); err != nil {
 		t.Fatal(err)
 	}
@@ -332,48 +338,63 @@ func TestHealthTimeout(t *testing.T) {
 	}
 }
 
-func TestUnknownRecoversWhenNodeReadyAgain(t *testing.T) {
+// TestUnknownRecoversAndALostNodeTakesItsMachine: NotReady → Unknown,
+// Ready again → Running; the node deleted → the Machine is deleted, as MCM
+// does.
+func TestUnknownRecoversAndALostNodeTakesItsMachine(t *testing.T) {
 	t.Parallel()
 	d := &fakeDriver{CreateFn: creates("fake:///vm-1")}
-	f := newFixture(t, d, newMachine("m1"))
-	ctx := context.Background()
-	if _, err := f.reconcile("m1"); err != nil {
-		t.Fatal(err)
-	}
-	// Node never registered yet → stays Pending; register it NotReady after Running.
 	node := readyNode("m1", "fake:///vm-1", corev1.ConditionTrue)
-	if err := f.client.Create(ctx, node); err != nil {
+	f := newFixture(t, d, newMachine("m1"), node)
+	ctx := context.Background()
+	setReady := func(status corev1.ConditionStatus) {
+		t.Helper()
+		n := &corev1.Node{}
+		if err := f.client.Get(ctx, client.ObjectKeyFromObject(node), n); err != nil {
+			t.Fatal(err)
+		}
+		n.Status.Conditions = []corev1.NodeCondition{{Type: corev1.NodeReady, Status: status}}
+		if err := f.client.Status().Update(ctx, n); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, step := range []struct {
+		do   func()
+		want v1alpha1.MachinePhase
+	}{
+		{func() {}, v1alpha1.MachineRunning}, // create, then the node is Ready
+		{func() { setReady(corev1.ConditionFalse) }, v1alpha1.MachineUnknown},
+		{func() { setReady(corev1.ConditionTrue) }, v1alpha1.MachineRunning},
+	} {
+		step.do()
+		for range 2 {
+			if _, err := f.reconcile("m1"); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if got := f.machine("m1"); got.Status.CurrentStatus.Phase != step.want {
+			t.Fatalf("phase %s, want %s (%+v)", got.Status.CurrentStatus.Phase, step.want, got.Status.LastOperation)
+		}
+	}
+	n := &corev1.Node{}
+	if err := f.client.Get(ctx, client.ObjectKeyFromObject(node), n); err != nil {
+		t.Fatal(err)
+	}
+	n.Finalizers = nil
+	if err := f.client.Update(ctx, n); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.client.Delete(ctx, n); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := f.reconcile("m1"); err != nil {
 		t.Fatal(err)
 	}
-	if err := f.client.Delete(ctx, node); err != nil {
-		t.Fatal(err)
+	if m := f.machine("m1"); m.DeletionTimestamp.IsZero() {
+		t.Fatalf("the machine of a deleted node was not deleted: %+v", m.Status)
 	}
-	if _, err := f.reconcile("m1"); err != nil {
-		t.Fatal(err)
-	}
-	if got := f.machine("m1").Status.CurrentStatus.Phase; got != v1alpha1.MachineUnknown {
-		t.Fatalf("node being deleted: phase %s, want Unknown", got)
-	}
-	// The node really goes (its finalizer released by hand) and registers again.
-	if err := f.client.Get(ctx, client.ObjectKeyFromObject(node), node); err != nil {
-		t.Fatal(err)
-	}
-	node.Finalizers = nil
-	if err := f.client.Update(ctx, node); err != nil {
-		t.Fatal(err)
-	}
-	node = readyNode("m1", "fake:///vm-1", corev1.ConditionTrue)
-	if err := f.client.Create(ctx, node); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := f.reconcile("m1"); err != nil {
-		t.Fatal(err)
-	}
-	if got := f.machine("m1").Status.CurrentStatus.Phase; got != v1alpha1.MachineRunning {
-		t.Fatalf("node back: phase %s, want Running", got)
+	if ev := f.drainEvents(); !hasEvent(ev, "Warning NodeDeleted") {
+		t.Errorf("no NodeDeleted event in %q", ev)
 	}
 }
 
@@ -386,7 +407,8 @@ func TestDeleteErrorRecovery(t *testing.T) {
 		wantFinalize bool
 	}{
 		{"ok", nil, false, true},
-		{"unavailable retries", status.Error(codes.Unavailable, "throttled"), true, false},
+		{"not found: the VM is gone already", status.Error(codes.NotFound, "no such VM"), false, true},
+		{"unavailable retries", status.Error(codes.Unavailable, "throttled"), false, false},
 		{"unauthenticated waits for a fix", status.Error(codes.Unauthenticated, "bad key"), false, false},
 	}
 	for _, tc := range tests {

@@ -29,14 +29,23 @@ func setLastOperation(m *v1alpha1.Machine, op lastOp, now time.Time) {
 
 // setPhase changes the phase and restarts the phase clock that the creation
 // and health timeouts are measured against. Setting the current phase again
-// keeps the clock running.
+// keeps the clock running, and so does moving between Pending and
+// CrashLoopBackOff: both are the creation, timed from its start.
 func setPhase(m *v1alpha1.Machine, phase v1alpha1.MachinePhase, now time.Time) {
-	if m.Status.CurrentStatus.Phase == phase {
+	old := m.Status.CurrentStatus.Phase
+	if old == phase {
 		return
 	}
 	m.Status.CurrentStatus.Phase = phase
-	m.Status.CurrentStatus.LastUpdateTime = metav1.NewTime(now)
-	m.Status.CurrentStatus.TimeoutActive = phase == v1alpha1.MachinePending || phase == v1alpha1.MachineUnknown
+	m.Status.CurrentStatus.TimeoutActive = phase == v1alpha1.MachinePending || phase == v1alpha1.MachineUnknown ||
+		phase == v1alpha1.MachineCrashLoopBackOff
+	if !(creating(old) && creating(phase)) {
+		m.Status.CurrentStatus.LastUpdateTime = metav1.NewTime(now)
+	}
+}
+
+func creating(p v1alpha1.MachinePhase) bool {
+	return p == v1alpha1.MachinePending || p == v1alpha1.MachineCrashLoopBackOff
 }
 
 // phaseAge is how long the machine has been in its current phase on clock now.

@@ -16,10 +16,14 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/controller/controllerutil"
 )
 
-// machineSetReconciler keeps spec.replicas machines alive: it deletes Failed
-// machines (their VMs go through DeleteMachine) and creates replacements.
-// Deleting a MachineSet deletes its machines through owner references and the
-// garbage collector, as in MCM.
+// machineSetReconciler keeps spec.replicas machines, as MCM's MachineSet
+// controller does: every machine not being deleted counts, whatever its
+// phase; a Failed machine is deleted (its VM goes through DeleteMachine)
+// and replaced only once its deletion has begun; a machine in
+// CrashLoopBackOff keeps its slot and is never replaced, so a persistent
+// create error (a quota) retries at the controller's periods instead of
+// churning VMs. Deleting a MachineSet deletes its machines through owner
+// references and the garbage collector.
 type machineSetReconciler struct {
 	client   client.Client
 	reader   client.Reader // uncached: a lagging cache would make us create twice
@@ -39,7 +43,7 @@ func (r *machineSetReconciler) Reconcile(ctx context.Context, req ctrl.Request) 
 	if err != nil {
 		return ctrl.Result{}, err
 	}
-	var alive []*v1alpha1.Machine
+	var counted, alive []*v1alpha1.Machine
 	for _, m := range owned {
 		switch {
 		case !m.DeletionTimestamp.IsZero():
@@ -49,12 +53,13 @@ func (r *machineSetReconciler) Reconcile(ctx context.Context, req ctrl.Request) 
 			if err := r.client.Delete(ctx, m); client.IgnoreNotFound(err) != nil {
 				return ctrl.Result{}, err
 			}
+			counted = append(counted, m) // until its deletion shows, as MCM counts it until Terminating
 		default:
-			alive = append(alive, m)
+			counted, alive = append(counted, m), append(alive, m)
 		}
 	}
 	want := int(ms.Spec.Replicas)
-	for i := len(alive); i < want; i++ {
+	for i := len(counted); i < want; i++ {
 		m, err := r.newMachine(ms)
 		if err != nil {
 			return ctrl.Result{}, err
@@ -64,15 +69,16 @@ func (r *machineSetReconciler) Reconcile(ctx context.Context, req ctrl.Request) 
 		}
 		r.recorder.Eventf(ms, m, corev1.EventTypeNormal, "Created", "Scale", "created machine %s", m.Name)
 	}
-	if len(alive) > want {
+	if surplus := len(counted) - want; surplus > 0 && len(alive) > 0 {
 		sort.SliceStable(alive, func(i, j int) bool { return deletePriority(alive[i]) > deletePriority(alive[j]) })
-		for _, m := range alive[:len(alive)-want] {
+		surplus = min(surplus, len(alive))
+		for _, m := range alive[:surplus] {
 			if err := r.client.Delete(ctx, m); client.IgnoreNotFound(err) != nil {
 				return ctrl.Result{}, err
 			}
 			r.recorder.Eventf(ms, m, corev1.EventTypeNormal, "Deleted", "Scale", "deleted surplus machine %s", m.Name)
 		}
-		alive = alive[len(alive)-want:]
+		alive = alive[surplus:]
 	}
 	return ctrl.Result{}, r.updateStatus(ctx, ms, alive)
 }
@@ -118,15 +124,22 @@ func (r *machineSetReconciler) newMachine(ms *v1alpha1.MachineSet) (*v1alpha1.Ma
 	return m, nil
 }
 
-// deletePriority ranks surplus machines: the least useful go first.
+// deletePriority ranks surplus machines in MCM's order: the least useful
+// go first ("" < CrashLoopBackOff < Unknown < Pending < Available < Running).
 func deletePriority(m *v1alpha1.Machine) int {
 	switch m.Status.CurrentStatus.Phase {
 	case v1alpha1.MachineRunning:
 		return 0
-	case v1alpha1.MachineUnknown:
-		return 2
-	default:
+	case v1alpha1.MachineAvailable:
 		return 1
+	case v1alpha1.MachinePending:
+		return 2
+	case v1alpha1.MachineUnknown:
+		return 3
+	case v1alpha1.MachineCrashLoopBackOff:
+		return 4
+	default:
+		return 5
 	}
 }
 

@@ -58,6 +58,20 @@ type Options struct {
 
 	// DriverCallTimeout bounds each driver call. Zero means DefaultDriverCallTimeout (5 min).
 	DriverCallTimeout time.Duration
+
+	// The waits, on Clock, before a failed driver call is tried again, as
+	// MCM's machine controller waits. ShortRetry (zero: 5 s) follows the
+	// transient codes (Unknown, DeadlineExceeded, Aborted, Unavailable) and
+	// InitializeMachine errors; MediumRetry (zero: 3 min) every other code
+	// of the create flow; ResourceExhaustedRetry (zero: 10 min, MCM's
+	// --resource-exhausted-retry) ResourceExhausted; LongRetry (zero:
+	// 10 min) a DeleteMachine that failed with a code needing a human.
+	ShortRetry, MediumRetry, LongRetry, ResourceExhaustedRetry time.Duration
+
+	// NodeConditions make a node unhealthy when True or Unknown (MCM's
+	// --node-conditions); a Machine's spec.nodeConditions overrides them.
+	// Nil means DefaultNodeConditions.
+	NodeConditions []string
 }
 
 // ErrNoDriver is returned by Setup when Options.Driver is nil.
@@ -76,5 +90,12 @@ func (o Options) withDefaults() (Options, error) {
 	o.PollInterval = cmp.Or(o.PollInterval, DefaultPollInterval)
 	o.RetryInterval = cmp.Or(o.RetryInterval, DefaultRetryInterval)
 	o.DriverCallTimeout = cmp.Or(o.DriverCallTimeout, DefaultDriverCallTimeout)
+	o.ShortRetry = cmp.Or(o.ShortRetry, DefaultShortRetry)
+	o.MediumRetry = cmp.Or(o.MediumRetry, DefaultMediumRetry)
+	o.LongRetry = cmp.Or(o.LongRetry, DefaultLongRetry)
+	o.ResourceExhaustedRetry = cmp.Or(o.ResourceExhaustedRetry, DefaultResourceExhaustedRetry)
+	if o.NodeConditions == nil {
+		o.NodeConditions = DefaultNodeConditions
+	}
 	return o, nil
 }

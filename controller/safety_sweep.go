@@ -17,16 +17,28 @@ import (
 
 // SafetySweep finds VMs no Machine accounts for and deletes them, as MCM's
 // orphan-VM safety controller does: per MachineClass it calls ListMachines
-// and deletes, through DeleteMachine with a stand-in Machine, every VM whose
-// provider ID no Machine carries, sparing VMs of machines still in flight
-// (their create returned but the provider ID is not recorded yet). It also
-// reports Running machines whose VM is missing from the list and moves them
-// to Unknown, so the health timeout replaces them.
+// and looks each listed VM up by the machine NAME the driver listed it
+// under. A VM is kept when that Machine carries its provider ID, or when the
+// Machine is still in flight (phase "" or CrashLoopBackOff, or Pending
+// without a provider ID: ours records Pending before the VM exists);
+// every other VM is deleted through DeleteMachine with a stand-in Machine.
+// So a driver that lists wrong names loses live VMs here, as under MCM. It
+// runs every SafetySweepPeriod, when a machine is deleted and when a create
+// answers OutOfRange (Trigger).
 type SafetySweep struct {
 	reader   client.Reader // uncached: the sweep must not act on a stale view
 	client   client.Client
 	recorder eventRecorder
 	opts     Options
+	trigger  chan struct{}
+}
+
+// Trigger asks for a sweep soon, without waiting for it.
+func (s *SafetySweep) Trigger() {
+	select {
+	case s.trigger <- struct{}{}:
+	default: // one is pending already
+	}
 }
 
 // OrphanVM is a VM the sweep found without a Machine.
@@ -38,10 +50,9 @@ type OrphanVM struct {
 
 // SweepReport says what one sweep saw and did.
 type SweepReport struct {
-	Classes  int
-	Deleted  []OrphanVM // orphans deleted through DeleteMachine
-	Spared   []OrphanVM // VMs of machines still in flight
-	Vanished []types.NamespacedName
+	Classes int
+	Deleted []OrphanVM // orphans deleted through DeleteMachine
+	Spared  []OrphanVM // VMs of machines still in flight
 	// Skipped names classes whose driver does not implement ListMachines.
 	Skipped []types.NamespacedName
 }
@@ -49,7 +60,7 @@ type SweepReport struct {
 // Start runs Sweep every Options.SafetySweepPeriod on Options.Clock until ctx ends.
 func (s *SafetySweep) Start(ctx context.Context) error {
 	if s.opts.SafetySweepPeriod < 0 {
-		<-ctx.Done()
+		<-ctx.Done() // explicit Sweep calls only; triggers are dropped
 		return nil
 	}
 	ticker := s.opts.Clock.NewTicker(s.opts.SafetySweepPeriod)
@@ -59,9 +70,10 @@ func (s *SafetySweep) Start(ctx context.Context) error {
 		case <-ctx.Done():
 			return nil
 		case <-ticker.C():
-			if _, err := s.Sweep(ctx); err != nil && ctx.Err() == nil {
-				log.FromContext(ctx).Error(err, "safety sweep")
-			}
+		case <-s.trigger:
+		}
+		if _, err := s.Sweep(ctx); err != nil && ctx.Err() == nil {
+			log.FromContext(ctx).Error(err, "safety sweep")
 		}
 	}
 }
@@ -111,23 +123,13 @@ type classVMs struct {
 	vms   map[string]string // provider ID → machine name
 }
 
-// knownMachines indexes every machine in scope.
-type knownMachines struct {
-	all          []v1alpha1.Machine
-	byProviderID map[string]*v1alpha1.Machine
-	inFlight     map[string]bool // machine names that may own an unrecorded VM
-}
+// knownMachines indexes every machine in scope by namespace and name.
+type knownMachines map[types.NamespacedName]*v1alpha1.Machine
 
 func indexMachines(items []v1alpha1.Machine) knownMachines {
-	k := knownMachines{all: items, byProviderID: map[string]*v1alpha1.Machine{}, inFlight: map[string]bool{}}
+	k := knownMachines{}
 	for i := range items {
-		m := &items[i]
-		if m.Spec.ProviderID != "" {
-			k.byProviderID[m.Spec.ProviderID] = m
-		}
-		if inFlight(m) {
-			k.inFlight[m.Name] = true
-		}
+		k[client.ObjectKeyFromObject(&items[i])] = &items[i]
 	}
 	return k
 }
@@ -159,11 +161,12 @@ func (s *SafetySweep) sweepClass(ctx context.Context, cv classVMs, known knownMa
 	key := client.ObjectKeyFromObject(cv.class)
 	var errs []error
 	for providerID, name := range cv.vms {
-		if _, ok := known.byProviderID[providerID]; ok {
+		m := known[types.NamespacedName{Namespace: cv.class.Namespace, Name: name}]
+		if m != nil && m.Spec.ProviderID == providerID {
 			continue
 		}
 		vm := OrphanVM{Class: key, ProviderID: providerID, MachineName: name}
-		if known.inFlight[name] {
+		if m != nil && inFlight(m) {
 			report.Spared = append(report.Spared, vm)
 			continue
 		}
@@ -173,33 +176,21 @@ func (s *SafetySweep) sweepClass(ctx context.Context, cv classVMs, known knownMa
 		}
 		report.Deleted = append(report.Deleted, vm)
 	}
-	for i := range known.all {
-		m := &known.all[i]
-		if m.Namespace != cv.class.Namespace || m.Spec.Class.Name != cv.class.Name || m.Spec.ProviderID == "" ||
-			m.Status.CurrentStatus.Phase != v1alpha1.MachineRunning {
-			continue
-		}
-		if _, ok := cv.vms[m.Spec.ProviderID]; ok {
-			continue
-		}
-		report.Vanished = append(report.Vanished, client.ObjectKeyFromObject(m))
-		if err := s.markVanished(ctx, m.DeepCopy()); err != nil {
-			errs = append(errs, err)
-		}
-	}
 	return errors.Join(errs...)
 }
 
-// inFlight says a machine may own a VM it has not recorded yet: it has no
-// provider ID and is not being deleted (MCM spares phases "" and
-// CrashLoopBackOff; our create path keeps such machines Pending).
+// inFlight says a machine may own a VM it has not recorded yet, as MCM
+// judges: phase "" or CrashLoopBackOff; and, since ours records Pending
+// before the VM exists, Pending without a provider ID.
 func inFlight(m *v1alpha1.Machine) bool {
-	if m.Spec.ProviderID != "" || !m.DeletionTimestamp.IsZero() {
+	if !m.DeletionTimestamp.IsZero() {
 		return false
 	}
 	switch m.Status.CurrentStatus.Phase {
-	case "", v1alpha1.MachinePending, v1alpha1.MachineCrashLoopBackOff:
+	case "", v1alpha1.MachineCrashLoopBackOff:
 		return true
+	case v1alpha1.MachinePending:
+		return m.Spec.ProviderID == ""
 	}
 	return false
 }
@@ -218,17 +209,6 @@ func (s *SafetySweep) deleteOrphan(ctx context.Context, cls *v1alpha1.MachineCla
 		return fmt.Errorf("safety sweep: deleting orphan VM %s of MachineClass %s: %w", vm.ProviderID, vm.Class, ce)
 	}
 	s.recorder.Eventf(cls, nil, corev1.EventTypeNormal, "OrphanDeleted", "SafetySweep",
-		"deleted VM %s (machine name %q): no Machine carries its provider ID", vm.ProviderID, vm.MachineName)
+		"deleted VM %s: no Machine named %q carries its provider ID", vm.ProviderID, vm.MachineName)
 	return nil
-}
-
-func (s *SafetySweep) markVanished(ctx context.Context, m *v1alpha1.Machine) error {
-	msg := fmt.Sprintf("VM %s is missing from ListMachines", m.Spec.ProviderID)
-	s.recorder.Eventf(m, nil, corev1.EventTypeWarning, "VMVanished", "SafetySweep", "%s", msg)
-	orig := m.DeepCopy()
-	now := s.opts.Clock.Now()
-	setPhase(m, v1alpha1.MachineUnknown, now)
-	setLastOperation(m, lastOp{typ: v1alpha1.MachineOperationHealthCheck, state: v1alpha1.MachineStateProcessing,
-		desc: msg + fmt.Sprintf("; machine fails if not healthy within %s", s.opts.HealthTimeout)}, now)
-	return s.client.Status().Patch(ctx, m, client.MergeFrom(orig))
 }

@@ -58,7 +58,8 @@ func Setup(ctx context.Context, mgr manager.Manager, opts Options) (*Controller,
 	cl := mgr.GetClient()
 	limiter := workqueue.NewTypedItemExponentialFailureRateLimiter[reconcile.Request](opts.RetryInterval, 10*opts.PollInterval)
 
-	mr := &machineReconciler{client: cl, reader: mgr.GetAPIReader(), recorder: rec, opts: opts}
+	c.SafetySweep = &SafetySweep{reader: mgr.GetAPIReader(), client: cl, recorder: rec, opts: opts, trigger: make(chan struct{}, 1)}
+	mr := &machineReconciler{client: cl, reader: mgr.GetAPIReader(), recorder: rec, opts: opts, sweep: c.SafetySweep}
 	if err := ctrl.NewControllerManagedBy(mgr).Named("machine").
 		For(&v1alpha1.Machine{}, builder.WithPredicates(machineChanged{})).
 		Watches(&corev1.Node{}, handler.EnqueueRequestsFromMapFunc(mapByIndex(cl, &v1alpha1.MachineList{}, indexMachineByNodeName, nodeName))).
@@ -90,7 +91,6 @@ func Setup(ctx context.Context, mgr manager.Manager, opts Options) (*Controller,
 	} else {
 		logger.Info("MachineSet CRD not served; MachineSet controller NOT started")
 	}
-	c.SafetySweep = &SafetySweep{reader: mgr.GetAPIReader(), client: cl, recorder: rec, opts: opts}
 	if err := mgr.Add(c.SafetySweep); err != nil {
 		return nil, err
 	}

@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/gardener/machine-controller-manager/pkg/apis/machine/v1alpha1"
 	"github.com/gardener/machine-controller-manager/pkg/util/provider/driver"
 	"github.com/gardener/machine-controller-manager/pkg/util/provider/machinecodes/codes"
 	"github.com/gardener/machine-controller-manager/pkg/util/provider/machinecodes/status"
@@ -16,6 +17,7 @@ import (
 	rbacv1 "k8s.io/api/rbac/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/runtime"
+	"k8s.io/apimachinery/pkg/types"
 	"k8s.io/client-go/rest"
 	clocktesting "k8s.io/utils/clock/testing"
 	ctrl "sigs.k8s.io/controller-runtime"
@@ -146,18 +148,38 @@ type roundTripFunc func(*http.Request) (*http.Response, error)
 func (f roundTripFunc) RoundTrip(r *http.Request) (*http.Response, error) { return f(r) }
 
 // memCloud is a minimal, concurrency-safe in-memory driver for the envtest
-// tier, with scripted errors per machine name and method.
+// tier, with scripted errors per machine name and method. Each namespace
+// plays a cluster of its own: a class lists only its namespace's VMs.
 type memCloud struct {
-	mu     sync.Mutex
-	vms    map[string]string // providerID → machine name
-	next   int
-	script map[string][]error // "op/machine" → errors returned before success
+	mu        sync.Mutex
+	vms       map[string]types.NamespacedName // providerID → machine
+	next      int
+	script    map[string][]error // "op/machine" → errors returned before success
+	exhausted map[string]bool    // namespaces whose quota is used up
+	creates   map[string]int     // CreateMachine calls per namespace
+	deleted   []string           // provider IDs DeleteMachine removed
+}
+
+// exhaust makes every CreateMachine in namespace answer ResourceExhausted,
+// or lifts that.
+func (c *memCloud) exhaust(namespace string, on bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.exhausted[namespace] = on
+}
+
+// createCalls counts the CreateMachine calls for machines of namespace.
+func (c *memCloud) createCalls(namespace string) int {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.creates[namespace]
 }
 
 var _ driver.Driver = (*memCloud)(nil)
 
 func newMemCloud() *memCloud {
-	return &memCloud{vms: map[string]string{}, script: map[string][]error{}}
+	return &memCloud{vms: map[string]types.NamespacedName{}, script: map[string][]error{},
+		exhausted: map[string]bool{}, creates: map[string]int{}}
 }
 
 func (c *memCloud) failNext(op operation, machine string, errs ...error) {
@@ -176,12 +198,12 @@ func (c *memCloud) scripted(op operation, machine string) error {
 	return nil
 }
 
-func (c *memCloud) addVM(machine string) string {
+func (c *memCloud) addVM(namespace, machine string) string {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.next++
 	id := fmt.Sprintf("mem:///vm-%d", c.next)
-	c.vms[id] = machine
+	c.vms[id] = types.NamespacedName{Namespace: namespace, Name: machine}
 	return id
 }
 
@@ -192,9 +214,9 @@ func (c *memCloud) has(providerID string) bool {
 	return ok
 }
 
-func (c *memCloud) find(machine string) string {
-	for id, name := range c.vms {
-		if name == machine {
+func (c *memCloud) find(m *v1alpha1.Machine) string {
+	for id, key := range c.vms {
+		if key == client.ObjectKeyFromObject(m) {
 			return id
 		}
 	}
@@ -203,14 +225,19 @@ func (c *memCloud) find(machine string) string {
 
 func (c *memCloud) CreateMachine(_ context.Context, r *driver.CreateMachineRequest) (*driver.CreateMachineResponse, error) {
 	c.mu.Lock()
+	c.creates[r.Machine.Namespace]++
+	if c.exhausted[r.Machine.Namespace] {
+		c.mu.Unlock()
+		return nil, status.Error(codes.ResourceExhausted, "quota of instances used up")
+	}
 	if err := c.scripted(opCreate, r.Machine.Name); err != nil {
 		c.mu.Unlock()
 		return nil, err
 	}
-	id := c.find(r.Machine.Name)
+	id := c.find(r.Machine)
 	c.mu.Unlock()
 	if id == "" {
-		id = c.addVM(r.Machine.Name)
+		id = c.addVM(r.Machine.Namespace, r.Machine.Name)
 	}
 	return &driver.CreateMachineResponse{ProviderID: id, NodeName: r.Machine.Namespace + "-" + r.Machine.Name}, nil
 }
@@ -227,7 +254,10 @@ func (c *memCloud) DeleteMachine(_ context.Context, r *driver.DeleteMachineReque
 	}
 	id := r.Machine.Spec.ProviderID
 	if id == "" {
-		id = c.find(r.Machine.Name)
+		id = c.find(r.Machine)
+	}
+	if _, ok := c.vms[id]; ok {
+		c.deleted = append(c.deleted, id)
 	}
 	delete(c.vms, id)
 	return &driver.DeleteMachineResponse{}, nil
@@ -236,18 +266,20 @@ func (c *memCloud) DeleteMachine(_ context.Context, r *driver.DeleteMachineReque
 func (c *memCloud) GetMachineStatus(_ context.Context, r *driver.GetMachineStatusRequest) (*driver.GetMachineStatusResponse, error) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if id := c.find(r.Machine.Name); id != "" {
+	if id := c.find(r.Machine); id != "" {
 		return &driver.GetMachineStatusResponse{ProviderID: id, NodeName: r.Machine.Namespace + "-" + r.Machine.Name}, nil
 	}
 	return nil, status.Error(codes.NotFound, "no VM for "+r.Machine.Name)
 }
 
-func (c *memCloud) ListMachines(context.Context, *driver.ListMachinesRequest) (*driver.ListMachinesResponse, error) {
+func (c *memCloud) ListMachines(_ context.Context, r *driver.ListMachinesRequest) (*driver.ListMachinesResponse, error) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	out := make(map[string]string, len(c.vms))
-	for id, name := range c.vms {
-		out[id] = name
+	out := map[string]string{}
+	for id, key := range c.vms {
+		if key.Namespace == r.MachineClass.Namespace {
+			out[id] = key.Name
+		}
 	}
 	return &driver.ListMachinesResponse{MachineList: out}, nil
 }
