@@ -2,11 +2,14 @@
 PROVIDER ?= aws
 CONTROLLER ?= reference
 CONTROLLER_COMMAND ?=
+SEEDS ?= 10
+SEED ?=
 
-.PHONY: conformance test test-short envtest-assets controller bench
+.PHONY: conformance test test-short envtest-assets controller bench soak
 conformance:     ; CONTROLLER=$(CONTROLLER) CONTROLLER_COMMAND=$(CONTROLLER_COMMAND) hack/conformance.sh $(PROVIDER)
 test:            ; hack/test.sh
 test-short:      ; hack/test.sh -short
 envtest-assets:  ; hack/envtest-assets.sh
 controller:      ; hack/build.sh
 bench:           ; hack/bench.sh
+soak:            ; SEEDS=$(SEEDS) SEED=$(SEED) hack/soak.sh
