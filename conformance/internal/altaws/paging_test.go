@@ -16,9 +16,12 @@ func TestListPages(t *testing.T) {
 	if testing.Short() {
 		t.Skip("creates 1,100 VMs; skipped under -short")
 	}
-	t.Parallel()
+	// Not parallel, and with the SDK's own retries: once, under a loaded
+	// CI machine, reading the 1,100-instance answer failed with "use of
+	// closed network connection" on the client side; paging is what this
+	// test checks.
 	const vms, workers = 1100, 16
-	e := newEnv(t, core.Options{}, 1)
+	e := newEnv(t, core.Options{}, 0)
 	ctx := context.Background()
 
 	start := time.Now()
