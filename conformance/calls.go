@@ -122,14 +122,3 @@ func checkProviderID(id string) error {
 	}
 	return nil
 }
-
-// vmKey is the part of a ProviderID that names the VM itself, its last path
-// segment. Drivers and nodes may spell the rest differently (EC2's zone and
-// region forms), so the suite relates VMs by this key.
-func vmKey(providerID string) string {
-	s := strings.TrimRight(providerID, "/")
-	if i := strings.LastIndex(s, "/"); i >= 0 {
-		return s[i+1:]
-	}
-	return s
-}

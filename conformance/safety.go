@@ -9,6 +9,7 @@ import (
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
 
+	"github.com/machine-conformance/machine-conformance/internal/providerid"
 	"github.com/machine-conformance/machine-conformance/providers"
 )
 
@@ -77,7 +78,7 @@ var _ = describeGroup("safety", func(env func() *harness) {
 		chaos := h.chaos()
 		before := map[string]bool{}
 		for _, id := range chaos.LiveVMs() {
-			before[vmKey(id)] = true
+			before[providerid.VMKey(id)] = true
 		}
 		// Reads lag (the cloud is eventually consistent), so a driver cannot
 		// find its first VM by looking: only an idempotent create (a client

@@ -16,6 +16,7 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	"github.com/machine-conformance/machine-conformance/controller"
+	"github.com/machine-conformance/machine-conformance/internal/providerid"
 	"github.com/machine-conformance/machine-conformance/providers"
 )
 
@@ -54,7 +55,7 @@ func (h *harness) beginSpec() {
 	if c, ok := h.simulator.(providers.Chaos); ok {
 		h.spec.liveBefore = map[string]bool{}
 		for _, id := range c.LiveVMs() {
-			h.spec.liveBefore[vmKey(id)] = true
+			h.spec.liveBefore[providerid.VMKey(id)] = true
 		}
 	}
 }
@@ -211,7 +212,7 @@ func (h *harness) leaks(ctx context.Context, t *tracker) []string {
 func newVMs(c providers.Chaos, before map[string]bool) []string {
 	var ids []string
 	for _, id := range c.LiveVMs() {
-		if !before[vmKey(id)] {
+		if !before[providerid.VMKey(id)] {
 			ids = append(ids, id)
 		}
 	}

@@ -16,6 +16,7 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	"github.com/machine-conformance/machine-conformance/controller"
+	"github.com/machine-conformance/machine-conformance/internal/providerid"
 )
 
 // waitForPhase waits until machine name reaches phase want and returns it.
@@ -72,7 +73,7 @@ func (h *harness) decided(ctx context.Context, m *v1alpha1.Machine, want v1alpha
 		return ""
 	}
 	for _, n := range nodes.Items {
-		if n.Name != nodeName && n.Spec.ProviderID != "" && vmKey(n.Spec.ProviderID) == vmKey(m.Spec.ProviderID) {
+		if n.Name != nodeName && n.Spec.ProviderID != "" && providerid.VMKey(n.Spec.ProviderID) == providerid.VMKey(m.Spec.ProviderID) {
 			return fmt.Sprintf("CreateMachine/GetMachineStatus returned NodeName %q, but the node of VM %s registered as %q "+
 				"(the contract: NodeName \"must match with the node name\")", nodeName, m.Spec.ProviderID, n.Name)
 		}

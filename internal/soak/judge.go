@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"slices"
-	"strings"
 	"time"
 
 	"github.com/gardener/machine-controller-manager/pkg/apis/machine/v1alpha1"
@@ -14,6 +13,8 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/runtime"
 	"sigs.k8s.io/controller-runtime/pkg/client"
+
+	"github.com/machine-conformance/machine-conformance/internal/providerid"
 )
 
 func (r *Runner) createMachineSet(ctx context.Context, namespace string, replicas int32) (*v1alpha1.MachineClass, *corev1.Secret, *v1alpha1.MachineSet, error) {
@@ -66,7 +67,7 @@ func (r *Runner) observe(ctx context.Context, namespace string, class *v1alpha1.
 			st.running++
 		}
 		if m.Spec.ProviderID != "" {
-			st.carried[vmKey(m.Spec.ProviderID)] = m.Name
+			st.carried[providerid.VMKey(m.Spec.ProviderID)] = m.Name
 		}
 	}
 	st.live = r.chaos.LiveVMs()
@@ -100,7 +101,7 @@ func (r *Runner) judgeGrown(ctx context.Context, namespace string, class *v1alph
 			p = append(p, fmt.Sprintf("%d of %d machines Running (%d machines)", st.running, ms.Spec.Replicas, st.machines))
 		}
 		for _, id := range st.live {
-			if _, ok := st.carried[vmKey(id)]; !ok {
+			if _, ok := st.carried[providerid.VMKey(id)]; !ok {
 				p = append(p, "VM without a Machine: "+id)
 			}
 		}
@@ -187,10 +188,4 @@ func (r *Runner) cleanUp(ctx context.Context, namespace string) {
 			_ = r.admin.Delete(ctx, o)
 		}
 	}
-}
-
-// vmKey is the last path segment of a ProviderID: the VM's own ID.
-func vmKey(providerID string) string {
-	s := strings.TrimRight(providerID, "/")
-	return s[strings.LastIndex(s, "/")+1:]
 }
