@@ -76,6 +76,7 @@ func (h *harness) startMCM(ctx context.Context) error {
 	go func() { exited <- cmd.Wait() }()
 	h.stop = append(h.stop, func() error {
 		defer logFile.Close()
+		defer os.Remove(kcPath) // admin credentials; the log stays for reading
 		// MCM's app.Run never returns after a stop: ask, then insist.
 		_ = cmd.Process.Signal(syscall.SIGTERM)
 		select {

@@ -5,9 +5,9 @@
 // It reconciles Machines (create, initialize, node join, health, delete),
 // MachineSets (replica count and replacement of Failed machines),
 // MachineClasses and their credential Secrets (finalizers while referenced),
-// and runs the orphan-VM safety sweep. Every driver error is mapped to the
-// recovery that MCM's contract (docs/development/machine_error_codes.md)
-// prescribes for its code; see recovery.go. A machine's Node is the one its
+// and runs the orphan-VM safety sweep. Driver errors are classified by type
+// (recovery.go) and handled as MCM's controller handles their codes
+// (machine_policy.go). A machine's Node is the one its
 // "node" label names (the NodeName the driver returned), as MCM finds it; a
 // node carrying another spec.providerID earns a Warning event, not a wait.
 //

@@ -73,10 +73,7 @@ func (r *machineReconciler) retryWait(m *v1alpha1.Machine) time.Duration {
 		return 0
 	}
 	op := m.Status.LastOperation
-	period := r.opts.createRetryPeriod(codes.StringToCode(op.ErrorCode))
-	if m.Annotations[InitializationPendingAnnotation] != "" {
-		period = r.opts.ShortRetry // InitializeMachine failed: MCM tries again soon
-	}
+	period := r.opts.retryPeriod(m, codes.StringToCode(op.ErrorCode))
 	return op.LastUpdateTime.Add(period).Sub(r.opts.Clock.Now())
 }
 
@@ -92,10 +89,7 @@ func (r *machineReconciler) createFailed(ctx context.Context, m *v1alpha1.Machin
 		msg := fmt.Sprintf("%s; creation timeout: not Running after %s (limit %s)", ce.Error(), age.Round(time.Second), limit)
 		return ctrl.Result{}, r.markFailed(ctx, m, v1alpha1.MachineOperationCreate, msg, ce.Code.String())
 	}
-	period := r.opts.createRetryPeriod(ce.Code)
-	if ce.Op == opInitialize {
-		period = r.opts.ShortRetry
-	}
+	period := r.opts.retryPeriod(m, ce.Code)
 	msg := fmt.Sprintf("%s; retrying in %s", ce.Error(), period)
 	r.recorder.Eventf(m, nil, corev1.EventTypeWarning, "CrashLoopBackOff", "Create", "%s", msg)
 	if err := r.patchStatus(ctx, m, func(m *v1alpha1.Machine) {

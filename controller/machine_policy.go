@@ -38,6 +38,16 @@ func (o Options) createRetryPeriod(code codes.Code) time.Duration {
 	return o.MediumRetry
 }
 
+// retryPeriod is how long machine m waits after a create-flow call failed
+// with code: ShortRetry when the failure was InitializeMachine's (m carries
+// InitializationPendingAnnotation), as in MCM, else the code's period.
+func (o Options) retryPeriod(m *v1alpha1.Machine, code codes.Code) time.Duration {
+	if m.Annotations[InitializationPendingAnnotation] != "" {
+		return o.ShortRetry
+	}
+	return o.createRetryPeriod(code)
+}
+
 // creationTimeout and healthTimeout honour a machine's own
 // MachineConfiguration, as MCM's getEffective* do.
 func (o Options) creationTimeout(m *v1alpha1.Machine) time.Duration {

@@ -20,58 +20,13 @@ const (
 	opList       operation = "ListMachines"
 )
 
-// recovery is what the controller does after a driver call returned a code.
-type recovery int
-
-const (
-	// proceed: the call succeeded, or its code means "carry on"
-	// (InitializeMachine NotFound/Unimplemented, GetMachineStatus NotFound).
-	proceed recovery = iota
-	// retry: "Auto Retry Required: Y"; requeue with backoff.
-	retry
-	// fail: "Auto Retry Required: N" with a recovery that needs a human
-	// (fix the spec, the credentials, the quota...): record the driver's
-	// message and stop retrying on our own.
-	fail
-)
-
-// transient codes are retried for every operation whose table lists them with
-// "Retry operation after sometime".
+// transient codes are the ones every table of the contract answers with
+// "Retry operation after sometime"; MCM retries them after ShortRetry.
 var transient = map[codes.Code]bool{
 	codes.Unknown:          true,
 	codes.DeadlineExceeded: true,
 	codes.Aborted:          true,
 	codes.Unavailable:      true,
-}
-
-// recoveryFor maps a code returned by op to the recovery the contract's
-// "Recovery Behavior" and "Auto Retry Required" columns give. Codes a table
-// does not list for op are treated as failures: the driver broke the contract
-// and a human has to look.
-func recoveryFor(op operation, code codes.Code) recovery {
-	if code == codes.OK {
-		return proceed
-	}
-	switch op {
-	case opInitialize:
-		switch code {
-		case codes.NotFound, codes.Unimplemented:
-			return proceed // "Skip Initialization and Continue"
-		case codes.Internal, codes.Uninitialized:
-			return retry
-		}
-	case opStatus:
-		switch code {
-		case codes.NotFound, codes.Unimplemented, codes.Uninitialized:
-			return proceed // the caller decides: create, or initialize
-		case codes.OutOfRange:
-			return retry // several VMs: the safety sweep cleans up, then we retry
-		}
-	}
-	if transient[code] {
-		return retry
-	}
-	return fail
 }
 
 // callError describes a failed driver call in the terms of the contract.

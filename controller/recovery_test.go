@@ -10,60 +10,6 @@ import (
 	"github.com/gardener/machine-controller-manager/pkg/util/provider/machinecodes/status"
 )
 
-// TestRecoveryFollowsContractTables checks every row of the contract's
-// error tables ("Auto Retry Required" Y → retry).
-func TestRecoveryFollowsContractTables(t *testing.T) {
-	t.Parallel()
-	tests := []struct {
-		op   operation
-		code codes.Code
-		want recovery
-	}{
-		{opCreate, codes.OK, proceed},
-		{opCreate, codes.Canceled, fail},
-		{opCreate, codes.Unknown, retry},
-		{opCreate, codes.InvalidArgument, fail},
-		{opCreate, codes.DeadlineExceeded, retry},
-		{opCreate, codes.AlreadyExists, fail},
-		{opCreate, codes.PermissionDenied, fail},
-		{opCreate, codes.ResourceExhausted, fail},
-		{opCreate, codes.FailedPrecondition, fail},
-		{opCreate, codes.Aborted, retry},
-		{opCreate, codes.OutOfRange, fail},
-		{opCreate, codes.Unimplemented, fail},
-		{opCreate, codes.Internal, fail},
-		{opCreate, codes.Unavailable, retry},
-		{opCreate, codes.Unauthenticated, fail},
-		{opInitialize, codes.NotFound, proceed},
-		{opInitialize, codes.Unimplemented, proceed},
-		{opInitialize, codes.Internal, retry},
-		{opInitialize, codes.Uninitialized, retry},
-		{opDelete, codes.Unknown, retry},
-		{opDelete, codes.InvalidArgument, fail},
-		{opDelete, codes.DeadlineExceeded, retry},
-		{opDelete, codes.PermissionDenied, fail},
-		{opDelete, codes.FailedPrecondition, fail},
-		{opDelete, codes.Aborted, retry},
-		{opDelete, codes.Unimplemented, fail},
-		{opDelete, codes.Internal, fail},
-		{opDelete, codes.Unavailable, retry},
-		{opDelete, codes.Unauthenticated, fail},
-		{opStatus, codes.NotFound, proceed},
-		{opStatus, codes.OutOfRange, retry},
-		{opStatus, codes.Unimplemented, proceed},
-		{opStatus, codes.Uninitialized, proceed},
-		{opStatus, codes.Unavailable, retry},
-		{opStatus, codes.PermissionDenied, fail},
-		{opList, codes.Unavailable, retry},
-		{opList, codes.Unauthenticated, fail},
-	}
-	for _, tc := range tests {
-		if got := recoveryFor(tc.op, tc.code); got != tc.want {
-			t.Errorf("recoveryFor(%s, %s) = %d, want %d", tc.op, tc.code, got, tc.want)
-		}
-	}
-}
-
 func TestClassifyUsesTypesNotText(t *testing.T) {
 	t.Parallel()
 	tests := []struct {

@@ -71,11 +71,7 @@ func (r *Runner) observe(ctx context.Context, namespace string, class *v1alpha1.
 		}
 	}
 	st.live = r.chaos.LiveVMs()
-	d, err := r.opts.Provider.NewDriver(ctx, r.env)
-	if err != nil {
-		return st, err
-	}
-	resp, err := d.ListMachines(ctx, &driver.ListMachinesRequest{MachineClass: class, Secret: secret})
+	resp, err := r.lister.ListMachines(ctx, &driver.ListMachinesRequest{MachineClass: class, Secret: secret})
 	if err != nil {
 		return st, fmt.Errorf("ListMachines: %w", err)
 	}

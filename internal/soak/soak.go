@@ -16,6 +16,7 @@ import (
 	"math/rand/v2"
 	"time"
 
+	"github.com/gardener/machine-controller-manager/pkg/util/provider/driver"
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/runtime"
@@ -57,6 +58,7 @@ type Runner struct {
 	admin     client.Client
 	scheme    *runtime.Scheme
 	env       map[string]string
+	lister    driver.Driver // the oracle's second opinion: ListMachines for the judges
 	stop      []func() error
 }
 
@@ -87,6 +89,9 @@ func Start(ctx context.Context, opts Options) (r *Runner, err error) {
 		return r, fmt.Errorf("soak: the %s simulator does not join nodes", opts.Provider.Name)
 	}
 	r.env = r.simulator.Env()
+	if r.lister, err = opts.Provider.NewDriver(ctx, maps.Clone(r.env)); err != nil {
+		return r, err
+	}
 	if r.cluster, err = testcluster.Start(ctx, opts.Cluster); err != nil {
 		return r, err
 	}
