@@ -5,8 +5,9 @@ CONTROLLER_COMMAND ?=
 SEEDS ?= 10
 SEED ?=
 
-.PHONY: conformance test test-short envtest-assets controller bench soak
+.PHONY: conformance differential test test-short envtest-assets controller bench soak
 conformance:     ; CONTROLLER=$(CONTROLLER) CONTROLLER_COMMAND=$(CONTROLLER_COMMAND) hack/conformance.sh $(PROVIDER)
+differential:    ; hack/differential.sh $(PROVIDER)
 test:            ; hack/test.sh
 test-short:      ; hack/test.sh -short
 envtest-assets:  ; hack/envtest-assets.sh

@@ -16,6 +16,7 @@ import (
 	. "github.com/onsi/ginkgo/v2"
 
 	"github.com/machine-conformance/machine-conformance/controller"
+	"github.com/machine-conformance/machine-conformance/internal/drivercalls"
 )
 
 // MCM's timeouts and periods in a run with ControllerMCM. MCM runs on the
@@ -65,6 +66,10 @@ func (h *harness) startMCM(ctx context.Context) error {
 	for k, v := range h.env {
 		cmd.Env = append(cmd.Env, k+"="+v)
 	}
+	// bin/mcm-machine-controller records its driver calls there for the
+	// trace; a provider's own binary ignores it.
+	h.trace.callFile = filepath.Join(dir, "driver-calls.jsonl")
+	cmd.Env = append(cmd.Env, drivercalls.EnvFile+"="+h.trace.callFile)
 	out := io.MultiWriter(logFile, h.secrets.stream("the machine controller's output"))
 	cmd.Stdout, cmd.Stderr = out, out
 	if err := cmd.Start(); err != nil {

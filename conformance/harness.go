@@ -21,6 +21,7 @@ import (
 
 	"github.com/machine-conformance/machine-conformance/controller"
 	"github.com/machine-conformance/machine-conformance/controller/rbac"
+	"github.com/machine-conformance/machine-conformance/internal/drivercalls"
 	"github.com/machine-conformance/machine-conformance/internal/testcluster"
 	"github.com/machine-conformance/machine-conformance/providers"
 )
@@ -48,6 +49,8 @@ type harness struct {
 	// out captures what the process prints and logs (see capture.go).
 	secrets *secretScanner
 	out     *output
+	// trace records phases and the controller's driver calls (trace.go).
+	trace *traceRecorder
 	// env is what the driver was built with (simulator settings, Config.Env).
 	env  map[string]string
 	stop []func() error // run in reverse by close
@@ -97,6 +100,12 @@ func startHarness(ctx context.Context, cfg Config) (h *harness, err error) {
 		return h, err
 	}
 	if err = h.createNamespace(ctx); err != nil {
+		return h, err
+	}
+	h.trace = newTraceRecorder()
+	watchCtx, stopWatching := context.WithCancel(context.Background())
+	h.stop = append(h.stop, func() error { stopWatching(); return nil })
+	if err = h.trace.watchMachines(watchCtx, h, scheme); err != nil {
 		return h, err
 	}
 	if cfg.Controller == ControllerMCM {
@@ -150,7 +159,7 @@ func (h *harness) startController(ctx context.Context, scheme *runtime.Scheme) e
 	h.clock = clocktesting.NewFakeClock(time.Now())
 	h.stop = append(h.stop, followRealTime(h.clock))
 	h.ctrl, err = controller.Setup(ctx, mgr, controller.Options{
-		Driver:            h.driver,
+		Driver:            drivercalls.Wrap(h.driver, h.trace.record),
 		Clock:             h.clock,
 		PollInterval:      200 * time.Millisecond,
 		RetryInterval:     50 * time.Millisecond,

@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/gardener/machine-controller-manager/pkg/apis/machine/v1alpha1"
 	"github.com/gardener/machine-controller-manager/pkg/util/provider/machinecodes/codes"
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
@@ -39,8 +38,9 @@ var _ = describeGroup("safety", func(env func() *harness) {
 		// In flight: the Machine exists without a ProviderID (its class is
 		// not there yet) while its VM already is.
 		inflight := h.createMachine(ctx, "safety-inflight", "safety-not-yet")
-		if h.cfg.Controller != ControllerMCM { // MCM leaves it without a phase
-			h.waitForPhase(ctx, inflight.Name, v1alpha1.MachinePending)
+		if h.cfg.Controller != ControllerMCM { // MCM writes no status while the class is missing
+			Eventually(func() string { got, _ := h.machine(ctx, inflight.Name); return got.Status.LastOperation.Description },
+				h.cfg.Timeout, poll).Should(ContainSubstring("safety-not-yet"), "the machine does not say it waits for its class")
 		}
 		inflightReq := sampleRequest(h, inflight.Name)
 		inflightReq.class.Name = "safety-carried"

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/gardener/machine-controller-manager/pkg/apis/machine/v1alpha1"
+	"github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
 	corev1 "k8s.io/api/core/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
@@ -33,6 +34,8 @@ type tracker struct {
 	// liveBefore holds the VMs alive before the spec began (by vmKey), when
 	// the simulator can tell: any other VM alive after teardown leaked.
 	liveBefore map[string]bool
+	// started is when the spec began, for the trace's driver calls.
+	started time.Time
 }
 
 // trackedVM is a VM made by a direct driver call (not through a Machine).
@@ -51,7 +54,7 @@ func (t *tracker) addVM(r request, providerID string) {
 
 // beginSpec starts tracking a spec.
 func (h *harness) beginSpec() {
-	h.spec = &tracker{}
+	h.spec = &tracker{started: time.Now()}
 	if c, ok := h.simulator.(providers.Chaos); ok {
 		h.spec.liveBefore = map[string]bool{}
 		for _, id := range c.LiveVMs() {
@@ -70,11 +73,19 @@ func (h *harness) endSpec(ctx context.Context) {
 	if t == nil {
 		return
 	}
+	traced := tracedSpec(ginkgo.CurrentSpecReport())
+	var cloud specCloud
+	if traced {
+		cloud = h.cloudAtEnd(ctx, t)
+	}
 	var problems []string
 	problems = append(problems, h.removeMachines(ctx, t)...)
 	problems = append(problems, h.removeClasses(ctx, t)...)
 	problems = append(problems, h.deleteVMs(ctx, t.vms)...)
 	problems = append(problems, h.leaks(ctx, t)...)
+	if traced {
+		h.attachTrace(ctx, t, cloud)
+	}
 	Expect(problems).To(BeEmpty(), "teardown of this spec: %s", strings.Join(problems, "; "))
 }
 

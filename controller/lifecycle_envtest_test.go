@@ -59,6 +59,16 @@ func phaseOf(ctx context.Context, namespace, name string) func() v1alpha1.Machin
 	}
 }
 
+func lastOperationOf(ctx context.Context, namespace, name string) func() string {
+	return func() string {
+		m, err := getMachine(ctx, namespace, name)()
+		if err != nil {
+			return ""
+		}
+		return m.Status.LastOperation.Description
+	}
+}
+
 // registerNode plays the kubelet: a Node carrying providerID with the given Ready status.
 func registerNode(ctx context.Context, name, providerID string, ready corev1.ConditionStatus) *corev1.Node {
 	node := &corev1.Node{ObjectMeta: metav1.ObjectMeta{Name: name}, Spec: corev1.NodeSpec{ProviderID: providerID}}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"sync"
 
 	"github.com/gardener/machine-controller-manager/pkg/apis/machine/v1alpha1"
 	corev1 "k8s.io/api/core/v1"
@@ -29,6 +30,11 @@ type machineReconciler struct {
 	recorder eventRecorder
 	opts     Options
 	sweep    *SafetySweep // triggered on OutOfRange and machine deletion, as in MCM; nil in unit tests
+	// deleteBlocked remembers, by machine UID, the inputs' version when
+	// DeleteMachine last failed with a code a human must fix: the delete is
+	// tried again after LongRetry, or at once when class or secret change,
+	// whatever else requeues the machine (see reconcileDelete).
+	deleteBlocked sync.Map
 }
 
 // Reconcile implements reconcile.Reconciler.
@@ -70,6 +76,9 @@ func (r *machineReconciler) Reconcile(ctx context.Context, req ctrl.Request) (ct
 type driverInputs struct {
 	class  *v1alpha1.MachineClass
 	secret *corev1.Secret
+	// version changes whenever the class or one of its secrets does (their
+	// resourceVersions), so a retry can tell whether a human fixed them.
+	version string
 }
 
 // errInputMissing marks a class or secret that does not exist (yet).
@@ -98,6 +107,7 @@ func loadDriverInputs(ctx context.Context, c client.Reader, namespace, className
 
 func secretForClass(ctx context.Context, c client.Reader, cls *v1alpha1.MachineClass) (driverInputs, error) {
 	merged := &corev1.Secret{Data: map[string][]byte{}}
+	version := cls.ResourceVersion
 	if cls.SecretRef == nil && cls.CredentialsSecretRef == nil {
 		return driverInputs{}, fmt.Errorf("MachineClass %s/%s has neither secretRef nor credentialsSecretRef: %w",
 			cls.Namespace, cls.Name, errInputMissing)
@@ -114,15 +124,18 @@ func secretForClass(ctx context.Context, c client.Reader, cls *v1alpha1.MachineC
 		if merged.Name == "" {
 			merged.ObjectMeta = *s.ObjectMeta.DeepCopy()
 		}
+		version += "/" + s.ResourceVersion
 		for k, v := range s.Data {
 			merged.Data[k] = v
 		}
 	}
-	return driverInputs{class: cls, secret: merged}, nil
+	return driverInputs{class: cls, secret: merged, version: version}, nil
 }
 
 // waitForInputs records why the machine cannot proceed and polls; the class
-// and secret watches also requeue it as soon as they appear.
+// and secret watches also requeue it as soon as they appear. The phase is
+// left alone: MCM leaves a machine whose class or secret is missing without
+// a phase (so the sweep counts it in flight, and no creation timeout runs).
 func (r *machineReconciler) waitForInputs(ctx context.Context, m *v1alpha1.Machine, err error) (ctrl.Result, error) {
 	if !errors.Is(err, errInputMissing) {
 		return ctrl.Result{}, err
@@ -131,9 +144,6 @@ func (r *machineReconciler) waitForInputs(ctx context.Context, m *v1alpha1.Machi
 	if m.Status.LastOperation.Description != msg {
 		r.recorder.Eventf(m, nil, corev1.EventTypeWarning, "InputMissing", "Reconcile", "%s", msg)
 		if perr := r.patchStatus(ctx, m, func(m *v1alpha1.Machine) {
-			if m.Status.CurrentStatus.Phase == "" {
-				setPhase(m, v1alpha1.MachinePending, r.opts.Clock.Now())
-			}
 			setLastOperation(m, lastOp{typ: v1alpha1.MachineOperationCreate, state: v1alpha1.MachineStateProcessing, desc: msg}, r.opts.Clock.Now())
 		}); perr != nil {
 			return ctrl.Result{}, perr

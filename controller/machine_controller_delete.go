@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"time"
 
 	"github.com/gardener/machine-controller-manager/pkg/apis/machine/v1alpha1"
 	"github.com/gardener/machine-controller-manager/pkg/util/provider/driver"
@@ -45,6 +46,9 @@ func (r *machineReconciler) reconcileDelete(ctx context.Context, m *v1alpha1.Mac
 		return ctrl.Result{RequeueAfter: r.opts.PollInterval}, r.recordDeleteProblem(ctx, m, msg, "")
 	}
 
+	if wait := r.deleteBlockedFor(m, in); wait > 0 {
+		return ctrl.Result{RequeueAfter: wait}, nil
+	}
 	callCtx, cancel := r.callContext(ctx)
 	defer cancel()
 	resp, err := r.opts.Driver.DeleteMachine(callCtx, &driver.DeleteMachineRequest{
@@ -63,9 +67,11 @@ func (r *machineReconciler) reconcileDelete(ctx context.Context, m *v1alpha1.Mac
 		// again after LongRetry, and a change to the class or secret (the
 		// usual fix) requeues the machine at once.
 		msg := fmt.Sprintf("%s; retrying in %s", ce.Error(), r.opts.LongRetry)
+		r.deleteBlocked.Store(m.UID, in.version)
 		r.recorder.Eventf(m, nil, corev1.EventTypeWarning, "DeleteMachineFailed", "Delete", "%s", msg)
 		return ctrl.Result{RequeueAfter: r.opts.LongRetry}, r.recordDeleteProblem(ctx, m, msg, ce.Code.String())
 	}
+	r.deleteBlocked.Delete(m.UID)
 	if resp != nil && resp.LastKnownState != "" {
 		if err := r.patchStatus(ctx, m, func(m *v1alpha1.Machine) { m.Status.LastKnownState = resp.LastKnownState }); err != nil {
 			return ctrl.Result{}, err
@@ -83,6 +89,19 @@ func (r *machineReconciler) reconcileDelete(ctx context.Context, m *v1alpha1.Mac
 		r.sweep.Trigger() // as MCM sweeps on every machine deletion
 	}
 	return ctrl.Result{}, nil
+}
+
+// deleteBlockedFor is how long a machine whose DeleteMachine failed with a
+// code a human must fix still waits before the next try: until LongRetry
+// has passed on Clock since the failure, unless its class or secret changed
+// since (the usual fix). Node, class and other events requeue a deleting
+// machine; without this they would retry at once.
+func (r *machineReconciler) deleteBlockedFor(m *v1alpha1.Machine, in driverInputs) time.Duration {
+	version, ok := r.deleteBlocked.Load(m.UID)
+	if !ok || version != in.version || m.Status.LastOperation.State != v1alpha1.MachineStateFailed {
+		return 0
+	}
+	return m.Status.LastOperation.LastUpdateTime.Add(r.opts.LongRetry).Sub(r.opts.Clock.Now())
 }
 
 func (r *machineReconciler) recordDeleteProblem(ctx context.Context, m *v1alpha1.Machine, msg, code string) error {

@@ -14,6 +14,8 @@ import (
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/runtime"
+	"k8s.io/apimachinery/pkg/runtime/serializer"
+	clienttesting "k8s.io/client-go/testing"
 	"k8s.io/client-go/tools/events"
 	clocktesting "k8s.io/utils/clock/testing"
 	ctrl "sigs.k8s.io/controller-runtime"
@@ -46,7 +48,12 @@ func newFixture(t *testing.T, d *fakeDriver, objs ...client.Object) *fixture {
 			SecretRef: &corev1.SecretReference{Name: "creds"}},
 		&corev1.Secret{ObjectMeta: metav1.ObjectMeta{Namespace: ns, Name: "creds"}, Data: map[string][]byte{"token": []byte("t")}},
 	}
-	c := fake.NewClientBuilder().WithScheme(scheme).
+	// A plain object tracker: controller-runtime v0.22's default one
+	// manages fields with a type converter deduced from the Go types, which
+	// panics on MCM's types (structured-merge-diff v6.3.0 reflects into a
+	// pointer field). The reconciler never applies server-side.
+	tracker := clienttesting.NewObjectTracker(scheme, serializer.NewCodecFactory(scheme).UniversalDecoder())
+	c := fake.NewClientBuilder().WithScheme(scheme).WithObjectTracker(tracker).
 		WithObjects(append(base, objs...)...).
 		WithStatusSubresource(&v1alpha1.Machine{}).
 		WithIndex(&v1alpha1.Machine{}, indexMachineByNodeName, machineNodeName).
@@ -464,10 +471,62 @@ func TestMissingClassIsReportedAndPolled(t *testing.T) {
 		t.Fatalf("got %+v, %v", res, err)
 	}
 	got := f.machine("m1")
+	if got.Status.CurrentStatus.Phase != "" {
+		t.Errorf("phase %q while the class is missing; MCM leaves the machine without a phase", got.Status.CurrentStatus.Phase)
+	}
 	if !strings.Contains(got.Status.LastOperation.Description, "MachineClass default/absent not found") {
 		t.Errorf("description %q does not name the missing class", got.Status.LastOperation.Description)
 	}
 	if d.Calls(opCreate) != 0 {
 		t.Error("driver called without a class")
 	}
+}
+
+// A DeleteMachine failure a human must fix is not retried by whatever
+// requeues the machine (node, class events), only after LongRetry or once
+// the class or secret changed.
+func TestDeleteWaitsForAFixOrLongRetry(t *testing.T) {
+	t.Parallel()
+	deletes := 0
+	d := &fakeDriver{
+		CreateFn: creates("fake:///vm-1"),
+		DeleteFn: func(*driver.DeleteMachineRequest) (*driver.DeleteMachineResponse, error) {
+			deletes++
+			return nil, status.Error(codes.Unauthenticated, "bad key")
+		},
+	}
+	f := newFixture(t, d, newMachine("m1"))
+	ctx := context.Background()
+	if _, err := f.reconcile("m1"); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.client.Delete(ctx, f.machine("m1")); err != nil {
+		t.Fatal(err)
+	}
+	step := func(what string, want int) {
+		t.Helper()
+		if _, err := f.reconcile("m1"); err != nil {
+			t.Fatal(err)
+		}
+		if deletes != want {
+			t.Fatalf("%s: %d DeleteMachine calls, want %d", what, deletes, want)
+		}
+	}
+	step("first delete", 1)
+	step("requeued by another event", 1)
+	f.clock.Step(f.r.opts.LongRetry / 2)
+	step("half of LongRetry later", 1)
+
+	sec := &corev1.Secret{}
+	if err := f.client.Get(ctx, client.ObjectKey{Namespace: ns, Name: "creds"}, sec); err != nil {
+		t.Fatal(err)
+	}
+	sec.Data["token"] = []byte("fixed")
+	if err := f.client.Update(ctx, sec); err != nil {
+		t.Fatal(err)
+	}
+	step("after the secret changed", 2)
+	step("requeued again, secret unchanged", 2)
+	f.clock.Step(f.r.opts.LongRetry + time.Second)
+	step("after LongRetry", 3)
 }

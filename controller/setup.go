@@ -54,7 +54,10 @@ func Setup(ctx context.Context, mgr manager.Manager, opts Options) (*Controller,
 	if err := addIndexes(ctx, mgr.GetFieldIndexer()); err != nil {
 		return nil, fmt.Errorf("controller: adding field indexes: %w", err)
 	}
-	rec := mgr.GetEventRecorder(ControllerName)
+	rec, err := newEventRecorder(mgr)
+	if err != nil {
+		return nil, err
+	}
 	cl := mgr.GetClient()
 	limiter := workqueue.NewTypedItemExponentialFailureRateLimiter[reconcile.Request](opts.RetryInterval, 10*opts.PollInterval)
 

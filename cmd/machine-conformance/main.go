@@ -31,6 +31,7 @@ func (f *failer) Fail() { f.failed = true }
 type options struct {
 	provider, envFile, specFile, secretFile, reportDir string
 	controller, controllerCommand                      string
+	compareReference, compareMCM                       string
 	list, noSimulator                                  bool
 	timeout                                            time.Duration
 }
@@ -43,6 +44,9 @@ func main() {
 	case err != nil:
 		fmt.Fprintln(os.Stderr, "machine-conformance:", err)
 		os.Exit(2)
+	}
+	if opts.compareReference != "" || opts.compareMCM != "" {
+		os.Exit(compare(opts))
 	}
 	if opts.list {
 		for _, n := range providers.Names() {
@@ -129,6 +133,10 @@ func parseFlags(args []string, usageOut io.Writer) (options, error) {
 		`controller under test: "reference" (ours, in-process) or "mcm" (MCM's own machine controller with the provider's driver, bin/mcm-machine-controller)`)
 	own.StringVar(&o.controllerCommand, "controller-command", "",
 		"your own MCM machine-controller binary (and arguments) to run as the controller under test; implies --controller=mcm")
+	own.StringVar(&o.compareReference, "compare-reference", "",
+		"differential check: the report folder of a run with the reference controller (with --compare-mcm; runs no specs)")
+	own.StringVar(&o.compareMCM, "compare-mcm", "",
+		`differential check: the report folder of a run with MCM's controller; writes differential.md and differential.json into --report-dir (default "_out/conformance/<provider>-differential")`)
 
 	all := flag.NewFlagSet("machine-conformance", flag.ContinueOnError)
 	all.SetOutput(io.Discard)
@@ -171,6 +179,8 @@ Examples:
       --ginkgo.label-filter='!validation'                        # against a real cloud
   machine-conformance --provider=aws --controller=mcm            # MCM's own machine controller drives the driver
   machine-conformance --provider=aws --controller-command=./bin/machine-controller  # your shipped binary
+  machine-conformance --provider=aws --compare-reference=_out/conformance/aws \
+      --compare-mcm=_out/conformance/aws-mcm                     # compare the two controllers' traces
   machine-conformance --list                                     # the registered providers
 
 Flags:

@@ -8,7 +8,9 @@
 //
 // Every other flag is MCM's. The driver's settings (endpoints of a
 // simulator, region) come from the environment, as a deployed provider
-// reads them.
+// reads them. When MACHINE_CONFORMANCE_DRIVER_CALLS names a file, every
+// driver call is appended to it (internal/drivercalls), for the suite's
+// differential check.
 package main
 
 import (
@@ -22,6 +24,7 @@ import (
 	"github.com/spf13/pflag"
 	"k8s.io/component-base/logs"
 
+	"github.com/machine-conformance/machine-conformance/internal/drivercalls"
 	"github.com/machine-conformance/machine-conformance/providers"
 	_ "github.com/machine-conformance/machine-conformance/providers/all"
 )
@@ -50,6 +53,14 @@ func run(s *options.MCServer, provider string) error {
 	d, err := p.NewDriver(context.Background(), environment())
 	if err != nil {
 		return fmt.Errorf("building the %s driver: %w", provider, err)
+	}
+	if path := os.Getenv(drivercalls.EnvFile); path != "" {
+		calls, err := drivercalls.OpenFile(path)
+		if err != nil {
+			return err
+		}
+		defer calls.Close()
+		d = drivercalls.Wrap(d, calls.Record)
 	}
 	return app.Run(s, d)
 }

@@ -8,17 +8,14 @@ import (
 	"embed"
 	"encoding/json"
 	"io/fs"
-	"strings"
 	"time"
 
 	"github.com/gardener/machine-controller-manager/pkg/util/provider/driver"
-	"k8s.io/client-go/rest"
-
 	"github.com/machine-conformance/machine-conformance/providers"
 	"github.com/machine-conformance/machine-conformance/providers/aws/awsdriver"
+	"github.com/machine-conformance/machine-conformance/providers/simkit"
 	"github.com/machine-conformance/machine-conformance/simulators/core"
 	"github.com/machine-conformance/machine-conformance/simulators/ec2"
-	"github.com/machine-conformance/machine-conformance/simulators/nodes"
 	"github.com/machine-conformance/machine-conformance/simulators/s3"
 )
 
@@ -59,46 +56,22 @@ func init() {
 	})
 }
 
-// simulator is the EC2 and S3 simulators as the registry sees them.
-type simulator struct {
-	srv *ec2.Server
-	s3  *s3.Server
-}
-
-func newSimulator() *simulator {
+// newSimulator starts the EC2 and S3 simulators on one cloud, wrapped by
+// providers/simkit with the EC2 codec.
+func newSimulator() *simkit.Simulator {
 	cloud := core.New(core.Options{Progression: core.Progression{PendingFor: 500 * time.Millisecond, ShuttingDownFor: time.Second}})
-	return &simulator{srv: ec2.NewServer(ec2.Options{Cloud: cloud}), s3: s3.NewServer(s3.Options{})}
+	srv, store := ec2.NewServer(ec2.Options{Cloud: cloud}), s3.NewServer(s3.Options{})
+	return simkit.New(simkit.Options{
+		Cloud: cloud,
+		Codec: codec{},
+		Env: map[string]string{
+			EnvEndpoint:             srv.URL,
+			"AWS_ENDPOINT_URL_S3":   store.URL,
+			"AWS_REGION":            srv.Region(),
+			"AWS_ACCESS_KEY_ID":     ec2.DefaultAccessKeyID,
+			"AWS_SECRET_ACCESS_KEY": ec2.DefaultSecretAccessKey,
+		},
+		Inject: srv.Inject,
+		Close:  func() { srv.Close(); store.Close() },
+	})
 }
-
-func (s *simulator) Env() map[string]string {
-	return map[string]string{
-		EnvEndpoint:             s.srv.URL,
-		"AWS_ENDPOINT_URL_S3":   s.s3.URL,
-		"AWS_REGION":            s.srv.Region(),
-		"AWS_ACCESS_KEY_ID":     ec2.DefaultAccessKeyID,
-		"AWS_SECRET_ACCESS_KEY": ec2.DefaultSecretAccessKey,
-	}
-}
-
-func (s *simulator) Close() error { s.srv.Close(); s.s3.Close(); return nil }
-
-// JoinNodes registers the instances tagged for Cluster as Nodes.
-func (s *simulator) JoinNodes(cfg *rest.Config, held func(string) bool) (func() error, error) {
-	reg, err := nodes.Start(nodes.Options{Config: cfg, Cloud: s.srv.Cloud(), Identify: func(vm core.VM) (nodes.Identity, bool) {
-		if held != nil && held(vm.Tags["Name"]) {
-			return nodes.Identity{}, false
-		}
-		for k := range vm.Tags {
-			if strings.TrimPrefix(k, awsdriver.ClusterTagPrefix) == Cluster {
-				return ec2.NodeIdentity(vm), true
-			}
-		}
-		return nodes.Identity{}, false
-	}})
-	if err != nil {
-		return nil, err
-	}
-	return reg.Stop, nil
-}
-
-var _ providers.NodeJoiner = (*simulator)(nil)

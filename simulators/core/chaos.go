@@ -109,3 +109,31 @@ func (c *Cloud) SetReadLag(d time.Duration) time.Duration {
 	c.opts.ReadLag = d
 	return prev
 }
+
+// OwnedVM is one VM the oracle knows of, alive or gone.
+type OwnedVM struct {
+	ID    string
+	Owner Owner
+	Alive bool
+}
+
+// Census lists every VM the cloud ever had, ordered by ID, with its true
+// owner and whether it is pending or running now, whatever ReadLag says.
+func (c *Cloud) Census() []OwnedVM {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	now := c.clock.Now()
+	out := make([]OwnedVM, 0, len(c.owners))
+	for id, o := range c.owners {
+		alive := false
+		if vm, ok := c.vms[id]; ok {
+			c.progress(vm, now)
+			if _, still := c.vms[id]; still {
+				alive = vm.alive()
+			}
+		}
+		out = append(out, OwnedVM{ID: id, Owner: o, Alive: alive})
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].ID < out[j].ID })
+	return out
+}

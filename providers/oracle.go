@@ -1,0 +1,21 @@
+package providers
+
+// Oracle is implemented by simulators that remember, for every VM they
+// ever had, the machine name it was made for. The conformance suite's
+// differential check reads it to compare the cloud each controller leaves
+// behind, machine by machine; without it that part of the comparison is
+// left out and the report says so.
+type Oracle interface {
+	// Census lists every VM the cloud ever had.
+	Census() []VMRecord
+}
+
+// VMRecord is the oracle's truth about one VM.
+type VMRecord struct {
+	// ProviderID in the form the cloud's nodes carry.
+	ProviderID string
+	// Machine is the machine name the VM was made for ("" when unknown).
+	Machine string
+	// Alive is true while the VM is pending or running.
+	Alive bool
+}
