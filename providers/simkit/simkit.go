@@ -56,7 +56,8 @@ type Options struct {
 	Env map[string]string
 	// Inject launches a running VM like spec outside the API, filled in as
 	// a VM launched through the API would be (addresses, interfaces).
-	// Nil means Cloud.Inject.
+	// Nil means Cloud.Inject, with an ID shaped like the original's (its
+	// prefix up to the last "-", then as many hex digits).
 	Inject func(spec core.LaunchSpec) core.VM
 	// Close stops the front-ends. Nil does nothing.
 	Close func()
@@ -135,8 +136,10 @@ func (s *Simulator) Duplicate(providerID string) (string, error) {
 		if vm.ID != id {
 			continue
 		}
+		cut := strings.LastIndex(vm.ID, "-") + 1
 		twin := s.opts.Inject(core.LaunchSpec{Zone: vm.Zone, InstanceType: vm.InstanceType, ImageID: vm.ImageID,
-			Tags: vm.Tags, Owner: core.Owner{Kind: core.Orphan, Cluster: vm.Owner.Cluster, Machine: vm.Owner.Machine}})
+			Tags: vm.Tags, Owner: core.Owner{Kind: core.Orphan, Cluster: vm.Owner.Cluster, Machine: vm.Owner.Machine},
+			IDPrefix: vm.ID[:cut], IDDigits: len(vm.ID) - cut})
 		return strings.TrimSuffix(providerID, id) + twin.ID, nil
 	}
 	return "", fmt.Errorf("Duplicate: no VM %q (from provider ID %q)", id, providerID)
