@@ -3,11 +3,15 @@ package controller
 import (
 	"context"
 	"fmt"
+	"time"
 
 	"k8s.io/client-go/kubernetes"
 	"k8s.io/client-go/tools/events"
 	"sigs.k8s.io/controller-runtime/pkg/manager"
 )
+
+// eventWriteGrace is how long event writes may go on after the manager stops.
+const eventWriteGrace = 2 * time.Second
 
 // newEventRecorder returns a recorder of events.k8s.io/v1 Events for the
 // controller, whose broadcaster runs (and is shut down) with mgr. The
@@ -20,9 +24,16 @@ func newEventRecorder(mgr manager.Manager) (eventRecorder, error) {
 	}
 	b := events.NewBroadcaster(&events.EventSinkImpl{Interface: cs.EventsV1()})
 	run := manager.RunnableFunc(func(ctx context.Context) error {
-		b.StartRecordingToSink(ctx.Done())
+		// Writes get a grace period past the manager's stop, so events
+		// sent just before it are written, not logged as cancelled.
+		writes, cancel := context.WithCancel(context.WithoutCancel(ctx))
+		if err := b.StartRecordingToSinkWithContext(writes); err != nil {
+			cancel()
+			return fmt.Errorf("controller: recording events: %w", err)
+		}
 		<-ctx.Done()
 		b.Shutdown()
+		time.AfterFunc(eventWriteGrace, cancel)
 		return nil
 	})
 	if err := mgr.Add(run); err != nil {
