@@ -13,9 +13,9 @@ type Oracle interface {
 // VMRecord is the oracle's truth about one VM.
 type VMRecord struct {
 	// ProviderID in the form the cloud's nodes carry.
-	ProviderID string
+	ProviderID string `json:"providerID"`
 	// Machine is the machine name the VM was made for ("" when unknown).
-	Machine string
+	Machine string `json:"machine"`
 	// Alive is true while the VM is pending or running.
-	Alive bool
+	Alive bool `json:"alive"`
 }

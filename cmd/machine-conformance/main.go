@@ -8,6 +8,7 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"flag"
 	"fmt"
@@ -19,6 +20,7 @@ import (
 
 	"github.com/machine-conformance/machine-conformance/conformance"
 	"github.com/machine-conformance/machine-conformance/providers"
+	"github.com/machine-conformance/machine-conformance/providers/simkit"
 	_ "github.com/machine-conformance/machine-conformance/providers/all"
 )
 
@@ -32,6 +34,7 @@ type options struct {
 	provider, envFile, specFile, secretFile, reportDir string
 	controller, controllerCommand                      string
 	compareReference, compareMCM                       string
+	simulatorEndpoint                                  string
 	list, noSimulator                                  bool
 	timeout                                            time.Duration
 }
@@ -85,6 +88,15 @@ func configure(opts options) (*conformance.Config, error) {
 	if err := applyInputs(cfg, opts.envFile, opts.specFile, opts.secretFile, opts.noSimulator); err != nil {
 		return nil, err
 	}
+	if opts.simulatorEndpoint != "" {
+		if opts.noSimulator {
+			return nil, fmt.Errorf("--simulator-endpoint and --no-simulator exclude each other")
+		}
+		endpoint := opts.simulatorEndpoint
+		cfg.Provider.NewSimulator = func(ctx context.Context) (providers.Simulator, error) {
+			return simkit.Dial(ctx, endpoint)
+		}
+	}
 	if err := chooseController(cfg, opts); err != nil {
 		return nil, err
 	}
@@ -128,6 +140,8 @@ func parseFlags(args []string, usageOut io.Writer) (options, error) {
 	own.StringVar(&o.specFile, "provider-spec", "", "YAML or JSON providerSpec replacing the provider's sample, e.g. for a real cloud")
 	own.StringVar(&o.secretFile, "secret-file", "", "YAML map of secret keys replacing the provider's sample secret (real credentials)")
 	own.BoolVar(&o.noSimulator, "no-simulator", false, "run against the real cloud even if the provider has a simulator")
+	own.StringVar(&o.simulatorEndpoint, "simulator-endpoint", "",
+		"use a simulator running elsewhere (cloud-simulator, or one in a cluster), steered through its control API at this endpoint, instead of starting one")
 	own.StringVar(&o.reportDir, "report-dir", "", `folder for junit.xml, report.json and summary.md (default "_out/conformance/<provider>")`)
 	own.StringVar(&o.controller, "controller", conformance.ControllerReference,
 		`controller under test: "reference" (ours, in-process) or "mcm" (MCM's own machine controller with the provider's driver, bin/mcm-machine-controller)`)

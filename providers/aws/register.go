@@ -8,6 +8,8 @@ import (
 	"embed"
 	"encoding/json"
 	"io/fs"
+	"maps"
+	"net/http/httptest"
 	"time"
 
 	"github.com/gardener/machine-controller-manager/pkg/util/provider/driver"
@@ -52,26 +54,34 @@ func init() {
 			awsdriver.SecretUserData:        []byte("#cloud-config\n"),
 		},
 		Fixtures:     fixtures,
-		NewSimulator: func(context.Context) (providers.Simulator, error) { return newSimulator(), nil },
+		NewSimulator: func(context.Context) (providers.Simulator, error) { return NewSimulator(), nil },
 	})
 }
 
-// newSimulator starts the EC2 and S3 simulators on one cloud, wrapped by
-// providers/simkit with the EC2 codec.
-func newSimulator() *simkit.Simulator {
+// NewSimulator starts the EC2 and S3 simulators on one cloud, wrapped by
+// providers/simkit with the EC2 codec. The EC2 endpoint also serves the
+// simulator's control API (simkit.ControlPrefix), so a harness in another
+// process can steer it (cmd/cloud-simulator serves one this way).
+func NewSimulator() *simkit.Simulator {
 	cloud := core.New(core.Options{Progression: core.Progression{PendingFor: 500 * time.Millisecond, ShuttingDownFor: time.Second}})
-	srv, store := ec2.NewServer(ec2.Options{Cloud: cloud}), s3.NewServer(s3.Options{})
-	return simkit.New(simkit.Options{
-		Cloud: cloud,
-		Codec: codec{},
-		Env: map[string]string{
-			EnvEndpoint:             srv.URL,
-			"AWS_ENDPOINT_URL_S3":   store.URL,
-			"AWS_REGION":            srv.Region(),
-			"AWS_ACCESS_KEY_ID":     ec2.DefaultAccessKeyID,
-			"AWS_SECRET_ACCESS_KEY": ec2.DefaultSecretAccessKey,
-		},
+	srv, store := ec2.NewUnstartedServer(ec2.Options{Cloud: cloud}), s3.NewServer(s3.Options{})
+	front := httptest.NewUnstartedServer(nil)
+	env := map[string]string{} // filled once the endpoint is known; simkit reads it at each Env call
+	sim := simkit.New(simkit.Options{
+		Cloud:  cloud,
+		Codec:  codec{},
+		Env:    env,
 		Inject: srv.Inject,
-		Close:  func() { srv.Close(); store.Close() },
+		Close:  func() { front.Close(); store.Close() },
 	})
+	front.Config.Handler = sim.WithControl(srv)
+	front.Start()
+	maps.Copy(env, map[string]string{
+		EnvEndpoint:             front.URL,
+		"AWS_ENDPOINT_URL_S3":   store.URL,
+		"AWS_REGION":            srv.Region(),
+		"AWS_ACCESS_KEY_ID":     ec2.DefaultAccessKeyID,
+		"AWS_SECRET_ACCESS_KEY": ec2.DefaultSecretAccessKey,
+	})
+	return sim
 }

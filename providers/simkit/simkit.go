@@ -52,7 +52,8 @@ type Options struct {
 	// Codec is the cloud's. Required.
 	Codec Codec
 	// Env is the client environment pointing a driver at the front-end
-	// (endpoints, region, credentials). Required.
+	// (endpoints, region, credentials). Required; it is read at each Env
+	// call, so a caller may fill it in once its endpoints are listening.
 	Env map[string]string
 	// Inject launches a running VM like spec outside the API, filled in as
 	// a VM launched through the API would be (addresses, interfaces).
