@@ -1,17 +1,22 @@
-// Command cloud-simulator serves the EC2 and S3 simulators on loopback so
-// that any driver or tool built on the AWS SDKs can point at them:
+// Command cloud-simulator serves the EC2, S3 and STS simulators on
+// loopback so that any driver or tool built on the AWS SDKs can point at
+// them:
 //
-//	cloud-simulator --pending-for=5s > sim.env &
+//	cloud-simulator --world=world.yaml --pending-for=5s > sim.env &
 //	source sim.env      # the export lines; comments start with #
 //
-// It prints the endpoints and the environment (AWS_ENDPOINT_URL_EC2,
-// AWS_ENDPOINT_URL_S3, region and keys), then serves until SIGINT or
-// SIGTERM and shuts down cleanly.
+// It prints the endpoints, a summary of the world it serves (all of it as
+// YAML with --print-world) and the environment (AWS_ENDPOINT_URL_EC2,
+// AWS_ENDPOINT_URL_S3, region, keys and AWS_ENDPOINT_URL_STS), then serves
+// until SIGINT or SIGTERM and shuts down cleanly. A bad flag or world file
+// exits 2, its errors naming the file and line.
 package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"io"
 	"os"
 	"os/signal"
 	"syscall"
@@ -19,9 +24,23 @@ import (
 
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
-	if err := run(ctx, os.Args[1:], os.Stdout); err != nil {
-		fmt.Fprintln(os.Stderr, "cloud-simulator:", err)
-		os.Exit(1)
+	err := run(ctx, os.Args[1:], os.Stdout)
+	stop()
+	os.Exit(report(err, os.Stderr))
+}
+
+// report prints err and returns the exit code: 0 without an error, 2 for a
+// bad flag or world file (whose errors are "file:line: ..." lines already),
+// 1 otherwise.
+func report(err error, stderr io.Writer) int {
+	var usage *usageError
+	switch {
+	case err == nil:
+		return 0
+	case errors.As(err, &usage):
+		fmt.Fprintln(stderr, err)
+		return 2
 	}
+	fmt.Fprintln(stderr, "cloud-simulator:", err)
+	return 1
 }

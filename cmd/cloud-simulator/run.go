@@ -11,16 +11,28 @@ import (
 	"os"
 	"time"
 
+	"github.com/machine-conformance/machine-conformance/simulators/awsauth"
 	"github.com/machine-conformance/machine-conformance/simulators/core"
 	"github.com/machine-conformance/machine-conformance/simulators/ec2"
 	"github.com/machine-conformance/machine-conformance/simulators/s3"
+	"github.com/machine-conformance/machine-conformance/simulators/sts"
+	"github.com/machine-conformance/machine-conformance/simulators/world"
 )
 
 type config struct {
-	ec2Addr, s3Addr string
-	region          string
-	core            core.Options
+	ec2Addr, s3Addr, stsAddr string
+	region                   string
+	worldFile                string
+	printWorld               bool
+	core                     core.Options
 }
+
+// usageError is a mistake in the command line or the files it names: the
+// command exits 2, as for a bad flag.
+type usageError struct{ err error }
+
+func (e *usageError) Error() string { return e.err.Error() }
+func (e *usageError) Unwrap() error { return e.err }
 
 func parseFlags(args []string) (config, error) {
 	var c config
@@ -28,21 +40,41 @@ func parseFlags(args []string) (config, error) {
 	fs.SetOutput(os.Stderr)
 	fs.StringVar(&c.ec2Addr, "ec2-listen", "127.0.0.1:0", "EC2 listen address")
 	fs.StringVar(&c.s3Addr, "s3-listen", "127.0.0.1:0", "S3 listen address")
-	fs.StringVar(&c.region, "region", "us-east-1", "region requests must be signed for")
+	fs.StringVar(&c.stsAddr, "sts-listen", "127.0.0.1:0", "STS listen address")
+	fs.StringVar(&c.worldFile, "world", "", "YAML file describing the account: regions, zones, images, subnets, ... (default: a small built-in world)")
+	fs.BoolVar(&c.printWorld, "print-world", false, "print the world as YAML and exit")
+	fs.StringVar(&c.region, "region", "", "primary region, printed as AWS_REGION (default: the world's first region)")
 	fs.Int64Var(&c.core.Seed, "seed", 1, "seed for IDs, jitter and fault probabilities")
-	fs.DurationVar(&c.core.Progression.PendingFor, "pending-for", 2*time.Second, "how long new instances stay pending")
+	fs.DurationVar(&c.core.Progression.PendingFor, "pending-for", 2*time.Second, "how long new or started instances stay pending")
 	fs.DurationVar(&c.core.Progression.Jitter, "jitter", 0, "random extra pending time, up to this")
-	fs.DurationVar(&c.core.Progression.ShuttingDownFor, "shutting-down-for", 5*time.Second, "how long terminated instances stay shutting-down")
+	fs.DurationVar(&c.core.Progression.ShuttingDownFor, "shutting-down-for", 5*time.Second, "how long terminated instances stay shutting-down (and stopped ones stopping)")
 	fs.DurationVar(&c.core.ReadLag, "read-lag", 0, "eventual consistency: new instances are invisible to reads this long")
-	fs.IntVar(&c.core.Quota.MaxInstances, "max-instances", 0, "instance quota (0: none)")
-	fs.IntVar(&c.core.Quota.MaxVCPUs, "max-vcpus", 0, "vCPU quota (0: none)")
+	fs.IntVar(&c.core.Quota.MaxInstances, "max-instances", 0, "instance quota across regions (0: none; the world has per-region quotas)")
+	fs.IntVar(&c.core.Quota.MaxVCPUs, "max-vcpus", 0, "vCPU quota across regions (0: none)")
 	if err := fs.Parse(args); err != nil {
-		return c, err
+		return c, &usageError{err}
 	}
 	if fs.NArg() > 0 {
-		return c, fmt.Errorf("unexpected arguments %v", fs.Args())
+		return c, &usageError{fmt.Errorf("unexpected arguments %v", fs.Args())}
 	}
 	return c, nil
+}
+
+// world is the world to serve: --world's or the built-in one, with
+// --region applied (it renames the first region when the world lacks it).
+func (c config) world() (world.World, error) {
+	w := world.Default()
+	if c.worldFile != "" {
+		var err error
+		if w, err = world.LoadFile(c.worldFile); err != nil {
+			return world.World{}, &usageError{err}
+		}
+	}
+	served, _, err := ec2.ServedWorld(ec2.Options{World: &w, Region: c.region})
+	if err != nil {
+		return world.World{}, &usageError{fmt.Errorf("--region %s: %w", c.region, err)}
+	}
+	return served, nil
 }
 
 func run(ctx context.Context, args []string, out io.Writer) error {
@@ -53,32 +85,39 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 	if err != nil {
 		return err
 	}
-	ec2Lis, err := net.Listen("tcp", c.ec2Addr)
+	w, err := c.world()
 	if err != nil {
-		return fmt.Errorf("--ec2-listen %s: %w", c.ec2Addr, err)
+		return err
 	}
-	s3Lis, err := net.Listen("tcp", c.s3Addr)
+	if c.printWorld {
+		y, err := world.Marshal(w)
+		if err != nil {
+			return err
+		}
+		_, err = out.Write(y)
+		return err
+	}
+	listeners, err := c.listen()
 	if err != nil {
-		ec2Lis.Close()
-		return fmt.Errorf("--s3-listen %s: %w", c.s3Addr, err)
+		return err
 	}
 	cloud := core.New(c.core)
+	auth := awsauth.NewStore(awsauth.Options{World: &w, Clock: cloud.Clock(), Seed: c.core.Seed})
+	ec2srv := ec2.NewUnstartedServer(ec2.Options{Cloud: cloud, World: &w, Auth: auth, Region: c.region, StrictReferences: true})
 	servers := []*http.Server{
-		{Handler: ec2.NewUnstartedServer(ec2.Options{Cloud: cloud, Region: c.region}), ReadHeaderTimeout: 10 * time.Second},
+		{Handler: ec2srv, ReadHeaderTimeout: 10 * time.Second},
 		{Handler: s3.Handler(s3.Options{}), ReadHeaderTimeout: 10 * time.Second},
+		{Handler: sts.NewUnstartedServer(sts.Options{Auth: auth, Cloud: cloud, Regions: w.RegionNames()}), ReadHeaderTimeout: 10 * time.Second},
 	}
-	errs := make(chan error, 2)
-	for i, lis := range []net.Listener{ec2Lis, s3Lis} {
+	errs := make(chan error, len(servers))
+	for i, lis := range listeners {
 		go func() { errs <- servers[i].Serve(lis) }()
 	}
-	ec2URL, s3URL := "http://"+ec2Lis.Addr().String(), "http://"+s3Lis.Addr().String()
-	fmt.Fprintf(out, "# EC2 simulator: %s\n# S3 simulator:  %s (path-style)\n", ec2URL, s3URL)
-	for _, kv := range [][2]string{
-		{"AWS_ENDPOINT_URL_EC2", ec2URL}, {"AWS_ENDPOINT_URL_S3", s3URL}, {"AWS_REGION", c.region},
-		{"AWS_ACCESS_KEY_ID", ec2.DefaultAccessKeyID}, {"AWS_SECRET_ACCESS_KEY", ec2.DefaultSecretAccessKey},
-	} {
-		fmt.Fprintf(out, "export %s=%s\n", kv[0], kv[1])
+	urls := make([]string, len(listeners))
+	for i, lis := range listeners {
+		urls[i] = "http://" + lis.Addr().String()
 	}
+	printBanner(out, c, w, ec2srv.Region(), urls)
 
 	var serveErr error
 	select {
@@ -94,4 +133,42 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 		serveErr = nil
 	}
 	return serveErr
+}
+
+// listen opens the EC2, S3 and STS listeners, in that order.
+func (c config) listen() ([]net.Listener, error) {
+	var listeners []net.Listener
+	for _, l := range []struct{ flag, addr string }{{"--ec2-listen", c.ec2Addr}, {"--s3-listen", c.s3Addr}, {"--sts-listen", c.stsAddr}} {
+		lis, err := net.Listen("tcp", l.addr)
+		if err != nil {
+			for _, open := range listeners {
+				open.Close()
+			}
+			return nil, fmt.Errorf("%s %s: %w", l.flag, l.addr, err)
+		}
+		listeners = append(listeners, lis)
+	}
+	return listeners, nil
+}
+
+// printBanner prints the endpoints and the world as comments, then the
+// environment as export lines (EC2's, S3's, region and keys first, as
+// scripts written before STS read them).
+func printBanner(out io.Writer, c config, w world.World, region string, urls []string) {
+	fmt.Fprintf(out, "# EC2 simulator: %s\n# S3 simulator:  %s (path-style)\n# STS simulator: %s\n", urls[0], urls[1], urls[2])
+	if c.worldFile != "" {
+		fmt.Fprintf(out, "# world: %s\n", c.worldFile)
+	} else {
+		fmt.Fprintf(out, "# world: built in (print it as YAML with: cloud-simulator --print-world)\n")
+	}
+	for _, line := range world.Summary(w) {
+		fmt.Fprintf(out, "#   %s\n", line)
+	}
+	for _, kv := range [][2]string{
+		{"AWS_ENDPOINT_URL_EC2", urls[0]}, {"AWS_ENDPOINT_URL_S3", urls[1]}, {"AWS_REGION", region},
+		{"AWS_ACCESS_KEY_ID", w.Credentials[0].AccessKeyID}, {"AWS_SECRET_ACCESS_KEY", w.Credentials[0].SecretAccessKey},
+		{"AWS_ENDPOINT_URL_STS", urls[2]},
+	} {
+		fmt.Fprintf(out, "export %s=%s\n", kv[0], kv[1])
+	}
 }

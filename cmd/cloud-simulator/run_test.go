@@ -54,7 +54,11 @@ func TestServesAndShutsDown(t *testing.T) {
 
 func TestRejectsBadFlags(t *testing.T) {
 	t.Parallel()
-	if err := run(context.Background(), []string{"--ec2-listen=256.0.0.1:1"}, io.Discard); err == nil || !strings.Contains(err.Error(), "--ec2-listen") {
+	err := run(context.Background(), []string{"--ec2-listen=256.0.0.1:1"}, io.Discard)
+	if err == nil || !strings.Contains(err.Error(), "--ec2-listen") {
 		t.Fatalf("got %v", err)
+	}
+	if code := report(err, io.Discard); code != 1 {
+		t.Errorf("a listener that cannot open exits %d, want 1", code)
 	}
 }

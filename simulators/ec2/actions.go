@@ -3,7 +3,10 @@ package ec2
 import (
 	"encoding/xml"
 	"fmt"
+	"net/http"
 	"strings"
+
+	"github.com/machine-conformance/machine-conformance/simulators/core"
 )
 
 // actions lists every implemented Query action.
@@ -16,6 +19,16 @@ func actions() map[string]action {
 		"DeleteTags":                deleteTags,
 		"DescribeImages":            describeImages,
 		"DescribeAvailabilityZones": describeAvailabilityZones,
+
+		"StopInstances":                   stopInstances,
+		"StartInstances":                  startInstances,
+		"DescribeVpcs":                    describeVpcs,
+		"DescribeSubnets":                 describeSubnets,
+		"DescribeSecurityGroups":          describeSecurityGroups,
+		"DescribeKeyPairs":                describeKeyPairs,
+		"DescribeVolumes":                 describeVolumes,
+		"ModifyNetworkInterfaceAttribute": modifyNetworkInterfaceAttribute,
+		"AssignIpv6Addresses":             assignIpv6Addresses,
 	}
 }
 
@@ -29,68 +42,94 @@ func terminateInstances(s *Server, req *request) (any, error) {
 			return nil, invalidParameter(fmt.Sprintf("Invalid id: \"%s\"", id)).withCode("InvalidInstanceID.Malformed")
 		}
 	}
+	vms, err := s.instancesByID(req.region, ids)
+	if err != nil {
+		return nil, err
+	}
+	now := s.cloud.Clock().Now()
+	before := map[string]core.State{}
+	for _, vm := range vms {
+		before[vm.ID] = s.stateOf(vm, now) // a stopped instance is "stopped" to the caller, "running" to the core
+	}
 	changes, err := s.cloud.Terminate(ids)
 	if err != nil {
-		return nil, notFoundFrom(s, ids)
+		return nil, notFoundFrom(s, req.region, ids)
 	}
 	resp := &terminateInstancesResponse{Xmlns: xmlns, RequestID: req.id}
 	for _, c := range changes {
-		resp.Instances = append(resp.Instances, stateChangeXML{InstanceID: c.ID, CurrentState: stateOf(c.Current), PreviousState: stateOf(c.Previous)})
+		resp.Instances = append(resp.Instances, stateChangeXML{InstanceID: c.ID, CurrentState: stateOf(c.Current), PreviousState: stateOf(before[c.ID])})
 	}
 	return resp, nil
 }
 
-// notFoundFrom names the IDs of ids the cloud does not know.
-func notFoundFrom(s *Server, ids []string) *apiError {
-	var missing []string
-	for _, id := range ids {
-		if _, err := s.cloud.Get(id); err != nil {
-			missing = append(missing, id)
-		}
+// notFoundFrom names the IDs of ids the region does not have.
+func notFoundFrom(s *Server, region string, ids []string) error {
+	_, err := s.instancesByID(region, ids)
+	if err == nil { // gone between the check and the change
+		return notFound(ids)
 	}
-	return notFound(missing)
+	return err
 }
 
-// instanceResources splits CreateTags/DeleteTags resource IDs: instances are
-// modelled; volumes and network interfaces are accepted and not modelled.
-func instanceResources(req *request) ([]string, error) {
+// taggable splits CreateTags/DeleteTags resource IDs: instances and
+// volumes are modelled; network interfaces are accepted and not modelled.
+func taggable(req *request) (instances, volumes []string, err error) {
 	ids := req.list("ResourceId")
 	if len(ids) == 0 {
-		return nil, missingParameter("ResourceId")
+		return nil, nil, missingParameter("ResourceId")
 	}
-	var instances []string
 	for _, id := range ids {
 		switch {
 		case strings.HasPrefix(id, "i-"):
 			instances = append(instances, id)
-		case strings.HasPrefix(id, "vol-"), strings.HasPrefix(id, "eni-"):
+		case strings.HasPrefix(id, "vol-"):
+			volumes = append(volumes, id)
+		case strings.HasPrefix(id, "eni-"):
 		default:
-			return nil, invalidParameter(fmt.Sprintf("Invalid id: \"%s\" (the EC2 simulator tags instances, volumes and network interfaces only)", id)).withCode("InvalidID")
+			return nil, nil, invalidParameter(fmt.Sprintf("Invalid id: \"%s\" (the EC2 simulator tags instances, volumes and network interfaces only)", id)).withCode("InvalidID")
 		}
 	}
-	return instances, nil
+	return instances, volumes, nil
+}
+
+// tagResources applies mutate to the tags of the request's resources.
+func (s *Server) tagResources(req *request, setInstances func(ids []string) error, mutate func(map[string]string)) error {
+	ids, vols, err := taggable(req)
+	if err != nil {
+		return err
+	}
+	if _, err := s.instancesByID(req.region, ids); err != nil {
+		return err
+	}
+	if len(vols) > 0 {
+		if missing := s.volumes.tag(req.region, vols, s.instanceStates(), mutate); len(missing) > 0 {
+			return &apiError{Status: http.StatusBadRequest, Code: "InvalidVolume.NotFound",
+				Message: fmt.Sprintf("The volume '%s' does not exist.", strings.Join(missing, ", "))}
+		}
+	}
+	if err := setInstances(ids); err != nil {
+		return notFoundFrom(s, req.region, ids)
+	}
+	return nil
 }
 
 func createTags(s *Server, req *request) (any, error) {
-	ids, err := instanceResources(req)
-	if err != nil {
-		return nil, err
-	}
 	tags := req.tags("Tag")
 	if len(tags) == 0 {
 		return nil, missingParameter("Tag")
 	}
-	if err := s.cloud.SetTags(ids, tags); err != nil {
-		return nil, notFoundFrom(s, ids)
+	err := s.tagResources(req, func(ids []string) error { return s.cloud.SetTags(ids, tags) }, func(t map[string]string) {
+		for k, v := range tags {
+			t[k] = v
+		}
+	})
+	if err != nil {
+		return nil, err
 	}
 	return &returnResponse{XMLName: xml.Name{Local: "CreateTagsResponse"}, Xmlns: xmlns, RequestID: req.id, Return: true}, nil
 }
 
 func deleteTags(s *Server, req *request) (any, error) {
-	ids, err := instanceResources(req)
-	if err != nil {
-		return nil, err
-	}
 	del := map[string]*string{}
 	for _, m := range req.members("Tag") {
 		k := req.get(m + ".Key")
@@ -104,8 +143,15 @@ func deleteTags(s *Server, req *request) (any, error) {
 			del[k] = nil
 		}
 	}
-	if err := s.cloud.DeleteTags(ids, del); err != nil {
-		return nil, notFoundFrom(s, ids)
+	err := s.tagResources(req, func(ids []string) error { return s.cloud.DeleteTags(ids, del) }, func(t map[string]string) {
+		for k, v := range del {
+			if v == nil || t[k] == *v {
+				delete(t, k)
+			}
+		}
+	})
+	if err != nil {
+		return nil, err
 	}
 	return &returnResponse{XMLName: xml.Name{Local: "DeleteTagsResponse"}, Xmlns: xmlns, RequestID: req.id, Return: true}, nil
 }
@@ -129,11 +175,12 @@ type describeImagesResponse struct {
 
 func describeImages(s *Server, req *request) (any, error) {
 	ids := req.list("ImageId")
-	images := s.opts.Images
+	ix := s.region(req)
+	images := ix.Images
 	if len(ids) > 0 {
 		images = nil
 		for _, id := range ids {
-			img, err := s.image(id)
+			img, err := s.image(ix, id)
 			if err != nil {
 				return nil, err
 			}
@@ -164,8 +211,9 @@ type describeZonesResponse struct {
 
 func describeAvailabilityZones(s *Server, req *request) (any, error) {
 	resp := &describeZonesResponse{Xmlns: xmlns, RequestID: req.id}
-	for _, z := range s.opts.Zones {
-		resp.Zones = append(resp.Zones, zoneXML{ZoneName: z, ZoneState: "available", RegionName: s.opts.Region})
+	ix := s.region(req)
+	for _, z := range ix.Zones {
+		resp.Zones = append(resp.Zones, zoneXML{ZoneName: z, ZoneState: "available", RegionName: ix.Name})
 	}
 	return resp, nil
 }

@@ -5,11 +5,11 @@ import (
 	"fmt"
 	"maps"
 	"net/http"
-	"path"
 	"regexp"
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/machine-conformance/machine-conformance/simulators/core"
 )
@@ -29,11 +29,12 @@ func describeInstances(s *Server, req *request) (any, error) {
 	if maxResults != 0 && (maxResults < 5 || maxResults > 1000) {
 		return nil, invalidParameter(fmt.Sprintf("Value ( %d ) for parameter maxResults is invalid. Expecting a value between 5 and 1000.", maxResults))
 	}
-	filters, err := parseFilters(req)
+	filters, err := parseFilters(req, func(name string) bool { _, ok := filterFields[name]; return ok })
 	if err != nil {
 		return nil, err
 	}
-	matched, err := s.matching(ids, filters)
+	now := s.cloud.Clock().Now()
+	matched, err := s.matching(req.region, ids, filters, now)
 	if err != nil {
 		return nil, err
 	}
@@ -49,26 +50,29 @@ func describeInstances(s *Server, req *request) (any, error) {
 		if !ok {
 			i = len(resp.Reservations)
 			byReservation[rid] = i
-			resp.Reservations = append(resp.Reservations, reservationXML{ReservationID: rid, OwnerID: s.opts.AccountID})
+			resp.Reservations = append(resp.Reservations, reservationXML{ReservationID: rid, OwnerID: s.world.AccountID})
 		}
-		resp.Reservations[i].Instances = append(resp.Reservations[i].Instances, toInstanceXML(vm))
+		resp.Reservations[i].Instances = append(resp.Reservations[i].Instances, s.instanceXML(vm, now))
 	}
 	return resp, nil
 }
 
-// matching returns the visible instances among ids (all must exist; all
-// instances when ids is empty) that pass the filters. An exact tag filter
-// is answered from the core's tag index, so its cost does not grow with
-// the inventory.
-func (s *Server) matching(ids []string, fs filters) ([]core.VM, error) {
+// matching returns the visible instances of region among ids (all must
+// exist; all instances when ids is empty) that pass the filters at now. An
+// exact tag filter is answered from the core's tag index, so its cost does
+// not grow with the inventory.
+func (s *Server) matching(region string, ids []string, fs filters, now time.Time) ([]core.VM, error) {
+	keep := func(vm core.VM) bool {
+		return s.vmRegion(vm) == region && fs.match(instanceView{VM: vm, state: s.stateOf(vm, now)})
+	}
 	if len(ids) > 0 {
-		vms, err := s.instancesByID(ids)
+		vms, err := s.instancesByID(region, ids)
 		if err != nil {
 			return nil, err
 		}
 		var out []core.VM
 		for _, vm := range vms {
-			if fs.match(vm) {
+			if keep(vm) {
 				out = append(out, vm)
 			}
 		}
@@ -76,14 +80,15 @@ func (s *Server) matching(ids []string, fs filters) ([]core.VM, error) {
 	}
 	for _, f := range fs {
 		if key, ok := strings.CutPrefix(f.name, "tag:"); ok && len(f.values) == 1 && !strings.ContainsAny(f.values[0], "*?[\\") {
-			return s.cloud.ListByTag(key, f.values[0], fs.match), nil
+			return s.cloud.ListByTag(key, f.values[0], keep), nil
 		}
 	}
-	return s.cloud.List(fs.match), nil
+	return s.cloud.List(keep), nil
 }
 
-// instancesByID returns the named instances; all must exist and be visible.
-func (s *Server) instancesByID(ids []string) ([]core.VM, error) {
+// instancesByID returns the named instances; all must exist, be visible
+// and live in region.
+func (s *Server) instancesByID(region string, ids []string) ([]core.VM, error) {
 	var missing []string
 	var out []core.VM
 	for _, id := range ids {
@@ -91,7 +96,7 @@ func (s *Server) instancesByID(ids []string) ([]core.VM, error) {
 			return nil, invalidParameter(fmt.Sprintf("Invalid id: \"%s\"", id)).withCode("InvalidInstanceID.Malformed")
 		}
 		vm, err := s.cloud.Get(id)
-		if err != nil {
+		if err != nil || s.vmRegion(vm) != region {
 			missing = append(missing, id)
 			continue
 		}
@@ -130,75 +135,32 @@ func paginate(vms []core.VM, token string, max int) ([]core.VM, string, error) {
 	return page, base64.RawURLEncoding.EncodeToString([]byte(page[len(page)-1].ID)), nil
 }
 
-// filter is one Filter.N with its values (glob patterns).
-type filter struct {
-	name   string
-	values []string
-}
-
-type filters []filter
-
-func parseFilters(req *request) (filters, error) {
-	var out filters
-	for _, m := range req.members("Filter") {
-		f := filter{name: req.get(m + ".Name"), values: req.list(m + ".Value")}
-		if f.name == "" {
-			return nil, missingParameter(m + ".Name")
-		}
-		if _, ok := filterFields[f.name]; !ok && !strings.HasPrefix(f.name, "tag:") {
-			return nil, invalidParameter(fmt.Sprintf("The filter '%s' is invalid", f.name)).withCode("InvalidParameterValue")
-		}
-		out = append(out, f)
-	}
-	return out, nil
+// instanceView is an instance with its EC2 state, as filters see it.
+type instanceView struct {
+	core.VM
+	state core.State
 }
 
 // filterFields maps the supported filter names to the values they test.
-var filterFields = map[string]func(core.VM) []string{
-	"instance-id":         func(v core.VM) []string { return []string{v.ID} },
-	"instance-state-name": func(v core.VM) []string { return []string{string(v.State())} },
-	"instance-state-code": func(v core.VM) []string { return []string{strconv.Itoa(stateCodes[v.State()])} },
-	"instance-type":       func(v core.VM) []string { return []string{v.InstanceType} },
-	"availability-zone":   func(v core.VM) []string { return []string{v.Zone} },
-	"image-id":            func(v core.VM) []string { return []string{v.ImageID} },
-	"subnet-id":           func(v core.VM) []string { return []string{v.Attrs[attrSubnet]} },
-	"vpc-id":              func(v core.VM) []string { return []string{v.Attrs[attrVPC]} },
-	"private-ip-address":  func(v core.VM) []string { return []string{v.Attrs[attrPrivateIP]} },
-	"private-dns-name":    func(v core.VM) []string { return []string{v.Attrs[attrPrivateDNS]} },
-	"client-token":        func(v core.VM) []string { return []string{v.ClientToken} },
-	"reservation-id":      func(v core.VM) []string { return []string{v.Attrs[attrReservation]} },
-	"key-name":            func(v core.VM) []string { return []string{v.Attrs[attrKeyName]} },
-	"tag-key":             func(v core.VM) []string { return slices.Collect(maps.Keys(v.Tags)) },
-	"tag-value":           func(v core.VM) []string { return slices.Collect(maps.Values(v.Tags)) },
+var filterFields = map[string]func(instanceView) []string{
+	"instance-id":         func(v instanceView) []string { return []string{v.ID} },
+	"instance-state-name": func(v instanceView) []string { return []string{string(v.state)} },
+	"instance-state-code": func(v instanceView) []string { return []string{strconv.Itoa(stateCodes[v.state])} },
+	"instance-type":       func(v instanceView) []string { return []string{v.InstanceType} },
+	"availability-zone":   func(v instanceView) []string { return []string{v.Zone} },
+	"image-id":            func(v instanceView) []string { return []string{v.ImageID} },
+	"subnet-id":           func(v instanceView) []string { return []string{v.Attrs[attrSubnet]} },
+	"vpc-id":              func(v instanceView) []string { return []string{v.Attrs[attrVPC]} },
+	"private-ip-address":  func(v instanceView) []string { return []string{v.Attrs[attrPrivateIP]} },
+	"private-dns-name":    func(v instanceView) []string { return []string{v.Attrs[attrPrivateDNS]} },
+	"client-token":        func(v instanceView) []string { return []string{v.ClientToken} },
+	"reservation-id":      func(v instanceView) []string { return []string{v.Attrs[attrReservation]} },
+	"key-name":            func(v instanceView) []string { return []string{v.Attrs[attrKeyName]} },
+	"tag-key":             func(v instanceView) []string { return slices.Collect(maps.Keys(v.Tags)) },
+	"tag-value":           func(v instanceView) []string { return slices.Collect(maps.Values(v.Tags)) },
 }
 
-// match: every filter must match (AND); within one filter, any value (OR).
-func (fs filters) match(vm core.VM) bool {
-	for _, f := range fs {
-		var have []string
-		if key, ok := strings.CutPrefix(f.name, "tag:"); ok {
-			v, present := vm.Tags[key]
-			if !present {
-				return false
-			}
-			have = []string{v}
-		} else {
-			have = filterFields[f.name](vm)
-		}
-		if !anyMatch(f.values, have) {
-			return false
-		}
-	}
-	return true
-}
-
-func anyMatch(patterns, have []string) bool {
-	for _, p := range patterns {
-		for _, h := range have {
-			if ok, _ := path.Match(p, h); ok || p == h {
-				return true
-			}
-		}
-	}
-	return false
+// match says whether an instance passes every filter.
+func (fs filters) match(vm instanceView) bool {
+	return fs.matchFields(func(name string) []string { return filterFields[name](vm) }, vm.Tags)
 }

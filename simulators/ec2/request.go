@@ -16,6 +16,7 @@ type request struct {
 	id        string // request ID echoed in answers
 	params    url.Values
 	accessKey string
+	region    string            // from the SigV4 credential scope; a region of the world
 	extra     map[string]string // fault attributes an action adds
 }
 
@@ -41,14 +42,16 @@ func (s *Server) readRequest(r *http.Request) (*request, error) {
 	if req.action == "" {
 		return req, &apiError{Status: http.StatusBadRequest, Code: "MissingAction", Message: "the request has no Action parameter"}
 	}
-	if req.accessKey, err = s.verifySignature(r, body); err != nil {
+	signed, err := s.verifySignature(r, body)
+	if err != nil {
 		return req, err
 	}
+	req.accessKey, req.region = signed.AccessKeyID, signed.Region
 	return req, nil
 }
 
 func (req *request) faultAttrs() map[string]string {
-	attrs := map[string]string{"Action": req.action}
+	attrs := map[string]string{"Service": "ec2", "Action": req.action, "Region": req.region}
 	for k, v := range req.extra {
 		attrs[k] = v
 	}

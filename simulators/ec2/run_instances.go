@@ -1,13 +1,11 @@
 package ec2
 
 import (
-	"cmp"
 	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
-	"strconv"
 	"strings"
 
 	"github.com/machine-conformance/machine-conformance/simulators/core"
@@ -48,66 +46,174 @@ func launchTags(req *request) map[string]map[string]string {
 	return out
 }
 
+// launch is a validated RunInstances request.
+type launch struct {
+	region   *regionIndex
+	image    Image
+	typ      string
+	vcpus    int
+	min, max int
+	zone     string
+	tags     map[string]map[string]string
+	userData []byte
+	nics     []resolvedNIC
+	volumes  []volumePlan
+	attrs    map[string]string // what every instance of the launch shares
+}
+
 func runInstances(s *Server, req *request) (any, error) {
-	image, err := s.image(req.get("ImageId"))
+	l, err := s.parseLaunch(req)
 	if err != nil {
 		return nil, err
 	}
-	typ := req.get("InstanceType")
-	if typ == "" {
-		return nil, missingParameter("InstanceType")
-	}
-	vcpus, ok := s.opts.InstanceTypes[typ]
-	if !ok {
-		return nil, invalidParameter(fmt.Sprintf("Invalid value '%s' for InstanceType.", typ))
-	}
-	minCount, maxCount, err := counts(req)
+	s.launchMu.Lock()
+	defer s.launchMu.Unlock()
+	defer s.ipam.settle()
+	count, err := s.admit(req, l)
 	if err != nil {
 		return nil, err
 	}
-	zone, err := s.zone(req.get("Placement.AvailabilityZone"))
-	if err != nil {
-		return nil, err
-	}
-	tags := launchTags(req)
-	for typ := range tags {
-		if !launchTaggable[typ] {
-			return nil, invalidParameter(fmt.Sprintf("'%s' is not a valid taggable resource type for this operation.", typ))
-		}
-	}
-	userData, err := decodeUserData(req.get("UserData"))
-	if err != nil {
-		return nil, err
-	}
-	attrs, err := s.launchAttrs(req, image)
+	first, err := s.instanceAttrs(l)
 	if err != nil {
 		return nil, err
 	}
 	spec := core.LaunchSpec{
-		Count: maxCount, IDPrefix: "i-", IDDigits: 17, Zone: zone, InstanceType: typ, VCPUs: vcpus,
-		ImageID: image.ID, Tags: tags["instance"], Attrs: attrs, UserData: userData,
-		ClientToken: req.get("ClientToken"), Owner: ownerOf(tags["instance"]),
+		Count: count, IDPrefix: "i-", IDDigits: 17, Zone: l.zone, InstanceType: l.typ, VCPUs: l.vcpus,
+		ImageID: l.image.ID, Tags: l.tags["instance"], Attrs: first, UserData: l.userData,
+		ClientToken: req.get("ClientToken"), Owner: ownerOf(l.tags["instance"]),
 	}
 	vms, err := s.cloud.Launch(spec)
 	var qe *core.QuotaError
-	if errors.As(err, &qe) && minCount < maxCount {
-		spec.Count = minCount
+	if errors.As(err, &qe) && l.min < count {
+		spec.Count = l.min
 		vms, err = s.cloud.Launch(spec)
 	}
 	if err != nil {
 		return nil, launchError(err)
 	}
+	if vms, err = s.completeLaunch(l, vms); err != nil {
+		return nil, err
+	}
 	resp := &runInstancesResponse{Xmlns: xmlns, RequestID: req.id}
-	resp.OwnerID = s.opts.AccountID
+	resp.OwnerID = s.world.AccountID
+	now := s.cloud.Clock().Now()
 	for i, vm := range vms {
 		if i == 0 {
 			resp.ReservationID = vm.Attrs[attrReservation]
 		}
-		x := toInstanceXML(vm)
+		x := s.instanceXML(vm, now)
 		x.AmiLaunchIndex = i
 		resp.Instances = append(resp.Instances, x)
 	}
 	return resp, nil
+}
+
+// parseLaunch checks a RunInstances request against the region's world.
+func (s *Server) parseLaunch(req *request) (*launch, error) {
+	l := &launch{region: s.region(req)}
+	var err error
+	if l.image, err = s.image(l.region, req.get("ImageId")); err != nil {
+		return nil, err
+	}
+	if l.typ = req.get("InstanceType"); l.typ == "" {
+		return nil, missingParameter("InstanceType")
+	}
+	var ok bool
+	if l.vcpus, ok = l.region.types[l.typ]; !ok {
+		return nil, invalidParameter(fmt.Sprintf("Invalid value '%s' for InstanceType.", l.typ))
+	}
+	if l.min, l.max, err = counts(req); err != nil {
+		return nil, err
+	}
+	placement := req.get("Placement.AvailabilityZone")
+	if placement != "" && !l.region.zones[placement] {
+		return nil, invalidParameter(fmt.Sprintf("Invalid availability zone: [%s]", placement))
+	}
+	l.tags = launchTags(req)
+	for typ := range l.tags {
+		if !launchTaggable[typ] {
+			return nil, invalidParameter(fmt.Sprintf("'%s' is not a valid taggable resource type for this operation.", typ))
+		}
+	}
+	if l.userData, err = decodeUserData(req.get("UserData")); err != nil {
+		return nil, err
+	}
+	if l.attrs, err = s.launchRefs(req, l.region, l.image); err != nil {
+		return nil, err
+	}
+	specs, err := launchNICSpecs(req)
+	if err != nil {
+		return nil, err
+	}
+	if l.nics, l.zone, err = s.resolveNICs(l.region, specs, placement); err != nil {
+		return nil, err
+	}
+	for _, n := range l.nics {
+		if l.max > 1 && (n.privateIP != "" || len(n.ipv6) > 0 || len(n.prefixes) > 0) {
+			return nil, &apiError{Status: http.StatusBadRequest, Code: "InvalidParameterCombination",
+				Message: "Explicit private IPv4 addresses, IPv6 addresses or IPv6 prefixes can be given only when launching one instance (MaxCount 1)."}
+		}
+	}
+	if l.volumes, err = volumePlans(req, l.image); err != nil {
+		return nil, err
+	}
+	return l, nil
+}
+
+// instanceAttrs are one instance's attributes: the launch's shared ones,
+// and its own interfaces, addresses and volume IDs.
+func (s *Server) instanceAttrs(l *launch) (map[string]string, error) {
+	a := map[string]string{}
+	for k, v := range l.attrs {
+		a[k] = v
+	}
+	nics, err := s.allocateNICs(l)
+	if err != nil {
+		return nil, err
+	}
+	setNICs(a, nics)
+	p, _ := primaryNIC(nics)
+	a[attrENI], a[attrSubnet], a[attrVPC], a[attrPrivateIP], a[attrPrivateDNS] = p.ID, p.SubnetID, p.VPCID, p.PrivateIP, p.PrivateDNS
+	vols := make([]volume, len(l.volumes))
+	for i, v := range l.volumes {
+		vols[i] = volume{Device: v.device, ID: s.cloud.NewID("vol-", 17), SizeGiB: v.sizeGiB, DeleteOnTermination: v.deleteOnTermination}
+	}
+	raw, _ := json.Marshal(vols)
+	a[attrVolumes] = string(raw)
+	a[attrReservation] = s.cloud.NewID("r-", 17)
+	return a, nil
+}
+
+// completeLaunch registers the volumes of instances the call created, after
+// giving every instance but the first its own interfaces, addresses and
+// volumes (the core hands all instances of a launch the same attributes).
+// Instances an earlier call with the same client token created are
+// returned as they are.
+func (s *Server) completeLaunch(l *launch, vms []core.VM) ([]core.VM, error) {
+	reservation := ""
+	for i, vm := range vms {
+		if s.volumes.knows(vm) {
+			continue // an idempotent replay
+		}
+		if i == 0 {
+			reservation = vm.Attrs[attrReservation]
+		} else {
+			own, err := s.instanceAttrs(l)
+			if err != nil {
+				return nil, err
+			}
+			own[attrReservation] = reservation
+			if vms[i], err = s.cloud.UpdateAttrs(vm.ID, func(a map[string]string) {
+				for k, v := range own {
+					a[k] = v
+				}
+			}); err != nil {
+				return nil, err
+			}
+		}
+		s.volumes.register(vms[i], l, s.vmRegion(vms[i]))
+	}
+	return vms, nil
 }
 
 func counts(req *request) (int, int, error) {
@@ -145,101 +251,12 @@ func decodeUserData(encoded string) ([]byte, error) {
 	return data, nil
 }
 
-// launchAttrs records subnet, network interface, IAM profile, key, groups
-// and volumes of a launch, and allocates the private address.
-func (s *Server) launchAttrs(req *request, image Image) (map[string]string, error) {
-	a := map[string]string{attrRootDevice: image.RootDeviceName, attrArch: image.Architecture, attrKeyName: req.get("KeyName")}
-	a[attrSubnet] = cmp.Or(req.get("SubnetId"), req.get("NetworkInterface.1.SubnetId"))
-	if a[attrSubnet] != "" {
-		a[attrVPC] = "vpc-" + strings.TrimPrefix(a[attrSubnet], "subnet-")
-	}
-	groups := req.list("SecurityGroupId")
-	groups = append(groups, req.list("NetworkInterface.1.SecurityGroupId")...)
-	g, _ := json.Marshal(groups)
-	a[attrGroups] = string(g)
-	switch arn, name := req.get("IamInstanceProfile.Arn"), req.get("IamInstanceProfile.Name"); {
-	case arn != "":
-		a[attrIAMArn] = arn
-	case name != "":
-		a[attrIAMArn] = "arn:aws:iam::" + s.opts.AccountID + ":instance-profile/" + name
-	}
-	vols, err := s.volumes(req, image)
-	if err != nil {
-		return nil, err
-	}
-	v, _ := json.Marshal(vols)
-	a[attrVolumes] = string(v)
-	ip := s.allocateIP()
-	a[attrPrivateIP] = ip
-	a[attrPrivateDNS] = s.privateDNS(ip)
-	a[attrENI] = s.cloud.NewID("eni-", 17)
-	a[attrReservation] = s.cloud.NewID("r-", 17)
-	return a, nil
-}
-
-func (s *Server) volumes(req *request, image Image) ([]volume, error) {
-	vols := []volume{{Device: image.RootDeviceName, ID: s.cloud.NewID("vol-", 17), SizeGiB: 8, DeleteOnTermination: true}}
-	for _, m := range req.members("BlockDeviceMapping") {
-		dev := req.get(m + ".DeviceName")
-		if dev == "" {
-			return nil, missingParameter(m + ".DeviceName")
-		}
-		size, err := req.intParam(m+".Ebs.VolumeSize", 8)
-		if err != nil {
-			return nil, err
-		}
-		if size < 1 || size > 16384 {
-			return nil, invalidParameter(fmt.Sprintf("Volume of %d GiB is outside 1..16384 (%s).", size, m))
-		}
-		del := req.get(m+".Ebs.DeleteOnTermination") != "false"
-		if dev == image.RootDeviceName {
-			vols[0].SizeGiB, vols[0].DeleteOnTermination = size, del
-			continue
-		}
-		vols = append(vols, volume{Device: dev, ID: s.cloud.NewID("vol-", 17), SizeGiB: size, DeleteOnTermination: del})
-	}
-	return vols, nil
-}
-
-func (s *Server) allocateIP() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	n := s.nextIP
-	s.nextIP++
-	return "10.0." + strconv.Itoa(n/250) + "." + strconv.Itoa(n%250+4)
-}
-
-func (s *Server) privateDNS(ip string) string {
+func (s *Server) privateDNS(region, ip string) string {
 	host := "ip-" + strings.ReplaceAll(ip, ".", "-")
-	if s.opts.Region == "us-east-1" {
+	if region == "us-east-1" {
 		return host + ".ec2.internal"
 	}
-	return host + "." + s.opts.Region + ".compute.internal"
-}
-
-func (s *Server) image(id string) (Image, error) {
-	if id == "" {
-		return Image{}, missingParameter("ImageId")
-	}
-	for _, img := range s.opts.Images {
-		if img.ID == id {
-			return img, nil
-		}
-	}
-	return Image{}, &apiError{Status: http.StatusBadRequest, Code: "InvalidAMIID.NotFound",
-		Message: fmt.Sprintf("The image id '[%s]' does not exist", id)}
-}
-
-func (s *Server) zone(z string) (string, error) {
-	if z == "" {
-		return s.opts.Zones[0], nil
-	}
-	for _, known := range s.opts.Zones {
-		if known == z {
-			return z, nil
-		}
-	}
-	return "", invalidParameter(fmt.Sprintf("Invalid availability zone: [%s]", z))
+	return host + "." + region + ".compute.internal"
 }
 
 // ownerOf reads the oracle's truth from launch tags: the cluster from

@@ -183,7 +183,7 @@ func TestErrorsMapToEC2Codes(t *testing.T) {
 			return err
 		}, "InstanceLimitExceeded"},
 		{"unimplemented action", func() error {
-			_, err := e.client.StopInstances(ctx, &ec2.StopInstancesInput{InstanceIds: []string{"i-0123456789abcdef0"}})
+			_, err := e.client.RebootInstances(ctx, &ec2.RebootInstancesInput{InstanceIds: []string{"i-0123456789abcdef0"}})
 			return err
 		}, "InvalidAction"},
 	}
@@ -194,7 +194,7 @@ func TestErrorsMapToEC2Codes(t *testing.T) {
 	}
 	found := false
 	for _, ev := range e.cloud.Events() {
-		found = found || (ev.Operation == "StopInstances" && ev.Code == "InvalidAction")
+		found = found || (ev.Operation == "RebootInstances" && ev.Code == "InvalidAction")
 	}
 	if !found {
 		t.Error("the unimplemented action was not recorded in the event log")

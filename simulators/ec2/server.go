@@ -2,70 +2,90 @@ package ec2
 
 import (
 	"fmt"
-
-	v4 "github.com/aws/aws-sdk-go-v2/aws/signer/v4"
 	"net/http"
 	"net/http/httptest"
 	"sync"
 
+	"github.com/machine-conformance/machine-conformance/simulators/awsauth"
 	"github.com/machine-conformance/machine-conformance/simulators/core"
+	"github.com/machine-conformance/machine-conformance/simulators/world"
 )
 
-// Options configure a Server. The zero value serves a fresh core.Cloud in
-// us-east-1 with the default key pair, instance types and image.
+// Options configure a Server. The zero value serves a fresh core.Cloud and
+// world.Default(): us-east-1 with the default key pair, instance types and
+// image. The fields from Region to AccountID predate World and override it.
 type Options struct {
 	// Cloud is the inventory; nil means core.New(core.Options{}).
 	Cloud *core.Cloud
-	// Region is the region requests must be signed for. Default "us-east-1".
+	// World is the account served, every region of it from one endpoint;
+	// nil means world.Default(). It must validate (NewServer panics otherwise).
+	World *world.World
+	// Auth holds the credentials requests are verified against, shared with
+	// an STS simulator so the keys it issues work here; nil means a store
+	// of the world's keys on the cloud's clock.
+	Auth *awsauth.Store
+	// StrictReferences makes RunInstances refuse what the world lacks, with
+	// EC2's codes: malformed AMI, subnet and security group IDs (.Malformed),
+	// unknown subnets, security groups and key pairs (.NotFound), unknown
+	// instance profiles (InvalidParameterValue), a placement zone other than
+	// the subnet's. False keeps what callers written before the world rely
+	// on: any subnet, group, key or profile is accepted and recorded.
+	StrictReferences bool
+
+	// Region is the primary region, the one Region() reports. If the world
+	// lacks it, the world's first region is renamed to it. Default: the
+	// world's first region.
 	Region string
-	// Zones available for Placement. Default: Region + "a", "b", "c".
+	// Zones replace the primary region's zones (subnets in other zones are
+	// dropped). Default: the world's.
 	Zones []string
-	// Credentials maps access key IDs to secret keys. Default:
-	// DefaultAccessKeyID → DefaultSecretAccessKey.
+	// Credentials maps access key IDs to secret keys and replaces the
+	// world's. Ignored when Auth is set.
 	Credentials map[string]string
-	// InstanceTypes maps type names to vCPUs. Default DefaultInstanceTypes.
+	// InstanceTypes maps type names to vCPUs and replaces every region's.
 	InstanceTypes map[string]int
-	// Images known to DescribeImages and RunInstances. Default: DefaultImage.
+	// Images replace every region's images.
 	Images []Image
-	// AccountID is the owner of reservations. Default "123456789012".
+	// AccountID replaces the world's account. Default "123456789012".
 	AccountID string
 }
 
-// Default credentials accepted by a Server with no Options.Credentials.
+// Default credentials accepted by a Server with the default world.
 const (
-	DefaultAccessKeyID     = "AKIASIMULATOR0000001"
-	DefaultSecretAccessKey = "simulator/secret/key/do-not-use-elsewhere"
+	DefaultAccessKeyID     = world.DefaultAccessKeyID
+	DefaultSecretAccessKey = world.DefaultSecretAccessKey
 )
 
-// DefaultInstanceTypes is a small catalogue with real vCPU counts.
-var DefaultInstanceTypes = map[string]int{
-	"t3.micro": 2, "t3.small": 2, "t3.medium": 2, "m5.large": 2, "m5.xlarge": 4, "m5.2xlarge": 8, "c5.4xlarge": 16,
-}
+// DefaultInstanceTypes is the default world's catalogue: type name to vCPUs.
+var DefaultInstanceTypes = instanceTypeMap(world.DefaultInstanceTypes)
 
 // Image is an AMI.
-type Image struct {
-	ID             string
-	Name           string
-	RootDeviceName string
-	Architecture   string
-}
+type Image = world.Image
 
 // DefaultImage is the AMI every default server knows.
-var DefaultImage = Image{ID: "ami-0123456789abcdef0", Name: "simulated-linux", RootDeviceName: "/dev/xvda", Architecture: "x86_64"}
+var DefaultImage = world.DefaultImage
 
 // Server is a running EC2 simulator.
 type Server struct {
 	// URL is the endpoint to give the SDK (BaseEndpoint / AWS_ENDPOINT_URL_EC2).
-	URL   string
-	http  *httptest.Server
-	cloud *core.Cloud
-	opts  Options
+	URL     string
+	http    *httptest.Server
+	cloud   *core.Cloud
+	opts    Options
+	world   world.World
+	regions map[string]*regionIndex
+	primary string
+	auth    *awsauth.Store
+	signer  *awsauth.Signer
+	timing  core.Progression
+	ipam    *ipam
+	volumes *volumeStore
 
-	signer *v4.Signer // reused: it caches derived signing keys
-
-	mu      sync.Mutex
-	nextIP  int
-	actions map[string]action
+	// launchMu serialises launches and starts: the regional quota check
+	// and the launch it admits happen as one, and address leases are not
+	// reclaimed while a launch holds fresh ones.
+	launchMu sync.Mutex
+	actions  map[string]action
 }
 
 // action handles one Query action; params are the form values.
@@ -80,30 +100,24 @@ func NewServer(opts Options) *Server {
 }
 
 // NewUnstartedServer builds a server whose Handler can be mounted elsewhere;
-// URL stays empty.
+// URL stays empty. It panics when the world, with the overrides of opts
+// applied, does not validate: that is a mistake in the caller's code.
 func NewUnstartedServer(opts Options) *Server {
 	if opts.Cloud == nil {
 		opts.Cloud = core.New(core.Options{})
 	}
-	if opts.Region == "" {
-		opts.Region = "us-east-1"
+	w, primary, err := ServedWorld(opts)
+	if err != nil {
+		panic(fmt.Sprintf("ec2.NewServer: %v", err))
 	}
-	if len(opts.Zones) == 0 {
-		opts.Zones = []string{opts.Region + "a", opts.Region + "b", opts.Region + "c"}
+	auth := opts.Auth
+	if auth == nil {
+		auth = awsauth.NewStore(awsauth.Options{World: &w, Clock: opts.Cloud.Clock()})
 	}
-	if opts.Credentials == nil {
-		opts.Credentials = map[string]string{DefaultAccessKeyID: DefaultSecretAccessKey}
-	}
-	if opts.InstanceTypes == nil {
-		opts.InstanceTypes = DefaultInstanceTypes
-	}
-	if opts.Images == nil {
-		opts.Images = []Image{DefaultImage}
-	}
-	if opts.AccountID == "" {
-		opts.AccountID = "123456789012"
-	}
-	s := &Server{cloud: opts.Cloud, opts: opts, actions: actions(), signer: v4.NewSigner()}
+	s := &Server{cloud: opts.Cloud, opts: opts, world: w, regions: indexRegions(w), primary: primary,
+		auth: auth, signer: awsauth.NewSigner(), timing: opts.Cloud.Progression(), volumes: newVolumeStore(),
+		actions: actions()}
+	s.ipam = newIPAM(s.liveAddresses)
 	s.http = httptest.NewUnstartedServer(s)
 	return s
 }
@@ -111,8 +125,11 @@ func NewUnstartedServer(opts Options) *Server {
 // Cloud returns the core the server acts on, for chaos, faults and the oracle.
 func (s *Server) Cloud() *core.Cloud { return s.cloud }
 
-// Region returns the region requests are signed for.
-func (s *Server) Region() string { return s.opts.Region }
+// Region returns the primary region: the one clients are told to use.
+func (s *Server) Region() string { return s.primary }
+
+// World returns the world served, overrides applied.
+func (s *Server) World() world.World { return s.world.Clone() }
 
 // Close stops the server.
 func (s *Server) Close() { s.http.Close() }

@@ -4,6 +4,8 @@ import (
 	"encoding/json"
 	"encoding/xml"
 	"sort"
+	"strings"
+	"time"
 
 	"github.com/machine-conformance/machine-conformance/simulators/core"
 )
@@ -16,7 +18,14 @@ type stateXML struct {
 	Name string `xml:"name"`
 }
 
-var stateCodes = map[core.State]int{core.Pending: 0, core.Running: 16, core.ShuttingDown: 32, core.Terminated: 48}
+// EC2 states the core does not model: StopInstances moves a running
+// instance through them (see power.go).
+const (
+	stateStopping core.State = "stopping"
+	stateStopped  core.State = "stopped"
+)
+
+var stateCodes = map[core.State]int{core.Pending: 0, core.Running: 16, core.ShuttingDown: 32, core.Terminated: 48, stateStopping: 64, stateStopped: 80}
 
 func stateOf(s core.State) stateXML { return stateXML{Code: stateCodes[s], Name: string(s)} }
 
@@ -62,16 +71,34 @@ type groupXML struct {
 }
 
 type networkInterfaceXML struct {
-	ID               string     `xml:"networkInterfaceId"`
-	SubnetID         string     `xml:"subnetId,omitempty"`
-	PrivateIPAddress string     `xml:"privateIpAddress"`
-	PrivateDNSName   string     `xml:"privateDnsName"`
-	Status           string     `xml:"status"`
-	Groups           []groupXML `xml:"groupSet>item"`
+	ID               string          `xml:"networkInterfaceId"`
+	SubnetID         string          `xml:"subnetId,omitempty"`
+	VpcID            string          `xml:"vpcId,omitempty"`
+	OwnerID          string          `xml:"ownerId"`
+	PrivateIPAddress string          `xml:"privateIpAddress"`
+	PrivateDNSName   string          `xml:"privateDnsName"`
+	Status           string          `xml:"status"`
+	SourceDestCheck  bool            `xml:"sourceDestCheck"`
+	InterfaceType    string          `xml:"interfaceType"`
+	Groups           []groupXML      `xml:"groupSet>item"`
+	IPv6Addresses    []ipv6AddrXML   `xml:"ipv6AddressesSet>item"`
+	IPv6Prefixes     []ipv6PrefixXML `xml:"ipv6PrefixSet>item"`
 	Attachment       struct {
-		DeviceIndex int    `xml:"deviceIndex"`
-		Status      string `xml:"status"`
+		AttachmentID        string `xml:"attachmentId"`
+		DeviceIndex         int    `xml:"deviceIndex"`
+		Status              string `xml:"status"`
+		AttachTime          string `xml:"attachTime"`
+		DeleteOnTermination bool   `xml:"deleteOnTermination"`
 	} `xml:"attachment"`
+}
+
+type ipv6AddrXML struct {
+	Address   string `xml:"ipv6Address"`
+	IsPrimary bool   `xml:"isPrimaryIpv6"`
+}
+
+type ipv6PrefixXML struct {
+	Prefix string `xml:"ipv6Prefix"`
 }
 
 type instanceXML struct {
@@ -88,6 +115,8 @@ type instanceXML struct {
 	SubnetID           string                `xml:"subnetId,omitempty"`
 	VpcID              string                `xml:"vpcId,omitempty"`
 	PrivateIPAddress   string                `xml:"privateIpAddress,omitempty"`
+	IPv6Address        string                `xml:"ipv6Address,omitempty"`
+	SourceDestCheck    *bool                 `xml:"sourceDestCheck,omitempty"`
 	Architecture       string                `xml:"architecture"`
 	RootDeviceType     string                `xml:"rootDeviceType"`
 	RootDeviceName     string                `xml:"rootDeviceName"`
@@ -115,20 +144,17 @@ const (
 	attrENI         = "networkInterfaceId"
 	attrGroups      = "securityGroupIds"   // JSON list
 	attrVolumes     = "blockDeviceVolumes" // JSON list of volume
+	attrRegion      = "region"
+	attrNICs        = "networkInterfaces" // JSON list of nic
+	attrPower       = "powerState"        // see power.go
 )
 
-// volume is one EBS volume attached at launch.
-type volume struct {
-	Device              string `json:"device"`
-	ID                  string `json:"id"`
-	SizeGiB             int    `json:"sizeGiB"`
-	DeleteOnTermination bool   `json:"deleteOnTermination"`
-}
-
-func toInstanceXML(vm core.VM) instanceXML {
+// instanceXML renders vm as DescribeInstances shows it at now.
+func (s *Server) instanceXML(vm core.VM, now time.Time) instanceXML {
 	a := vm.Attrs
+	state := s.stateOf(vm, now)
 	x := instanceXML{
-		InstanceID: vm.ID, ImageID: vm.ImageID, State: stateOf(vm.State()),
+		InstanceID: vm.ID, ImageID: vm.ImageID, State: stateOf(state),
 		PrivateDNSName: a[attrPrivateDNS], KeyName: a[attrKeyName], InstanceType: vm.InstanceType,
 		LaunchTime: vm.LaunchTime.UTC().Format(timeFormat),
 		Placement:  placementXML{AvailabilityZone: vm.Zone, Tenancy: "default"},
@@ -136,16 +162,8 @@ func toInstanceXML(vm core.VM) instanceXML {
 		Architecture: a[attrArch], RootDeviceType: "ebs", RootDeviceName: a[attrRootDevice],
 		ClientToken: vm.ClientToken, Tags: tagsXML(vm.Tags),
 	}
-	if vm.State() == core.Terminated {
-		x.PrivateDNSName, x.PrivateIPAddress = "", ""
-	}
 	if arn := a[attrIAMArn]; arn != "" {
 		x.IamInstanceProfile = &iamXML{Arn: arn, ID: "AIPA" + vm.ID[2:]}
-	}
-	var groups []string
-	_ = json.Unmarshal([]byte(a[attrGroups]), &groups)
-	for _, g := range groups {
-		x.Groups = append(x.Groups, groupXML{GroupID: g})
 	}
 	var vols []volume
 	_ = json.Unmarshal([]byte(a[attrVolumes]), &vols)
@@ -153,13 +171,52 @@ func toInstanceXML(vm core.VM) instanceXML {
 		x.BlockDevices = append(x.BlockDevices, blockDeviceXML{DeviceName: v.Device, Ebs: ebsXML{
 			VolumeID: v.ID, Status: "attached", AttachTime: x.LaunchTime, DeleteOnTermination: v.DeleteOnTermination}})
 	}
-	if eni := a[attrENI]; eni != "" && vm.State() != core.Terminated {
-		ni := networkInterfaceXML{ID: eni, SubnetID: x.SubnetID, PrivateIPAddress: x.PrivateIPAddress,
-			PrivateDNSName: x.PrivateDNSName, Status: "in-use", Groups: x.Groups}
-		ni.Attachment.Status = "attached"
-		x.NetworkInterfaces = []networkInterfaceXML{ni}
+	nics := nicsOf(vm)
+	if p, ok := primaryNIC(nics); ok {
+		for _, g := range p.Groups {
+			x.Groups = append(x.Groups, groupXML{GroupID: g, GroupName: s.groupName(vm, g)})
+		}
+		check := p.SourceDestCheck
+		x.SourceDestCheck = &check
+		if len(p.IPv6) > 0 {
+			x.IPv6Address = p.IPv6[0]
+		}
+	}
+	if state == core.Terminated {
+		x.PrivateDNSName, x.PrivateIPAddress, x.IPv6Address = "", "", ""
+		return x
+	}
+	for _, n := range nics {
+		x.NetworkInterfaces = append(x.NetworkInterfaces, s.nicXML(n, vm, x.LaunchTime))
 	}
 	return x
+}
+
+func (s *Server) nicXML(n nic, vm core.VM, attachTime string) networkInterfaceXML {
+	x := networkInterfaceXML{ID: n.ID, SubnetID: n.SubnetID, VpcID: n.VPCID, OwnerID: s.world.AccountID,
+		PrivateIPAddress: n.PrivateIP, PrivateDNSName: n.PrivateDNS, Status: "in-use",
+		SourceDestCheck: n.SourceDestCheck, InterfaceType: n.InterfaceType}
+	for _, g := range n.Groups {
+		x.Groups = append(x.Groups, groupXML{GroupID: g, GroupName: s.groupName(vm, g)})
+	}
+	for _, a := range n.IPv6 {
+		x.IPv6Addresses = append(x.IPv6Addresses, ipv6AddrXML{Address: a})
+	}
+	for _, p := range n.IPv6Prefixes {
+		x.IPv6Prefixes = append(x.IPv6Prefixes, ipv6PrefixXML{Prefix: p})
+	}
+	x.Attachment.AttachmentID = "eni-attach-" + strings.TrimPrefix(n.ID, "eni-")
+	x.Attachment.DeviceIndex, x.Attachment.Status = n.DeviceIndex, "attached"
+	x.Attachment.AttachTime, x.Attachment.DeleteOnTermination = attachTime, n.DeleteOnTermination
+	return x
+}
+
+// groupName is the world's name of security group id, if it knows it.
+func (s *Server) groupName(vm core.VM, id string) string {
+	if ix := s.regions[s.vmRegion(vm)]; ix != nil {
+		return ix.groups[id].Name
+	}
+	return ""
 }
 
 type reservationXML struct {
