@@ -64,7 +64,7 @@ func init() {
 // process can steer it (cmd/cloud-simulator serves one this way).
 func NewSimulator() *simkit.Simulator {
 	cloud := core.New(core.Options{Progression: core.Progression{PendingFor: 500 * time.Millisecond, ShuttingDownFor: time.Second}})
-	srv, store := ec2.NewUnstartedServer(ec2.Options{Cloud: cloud}), s3.NewServer(s3.Options{})
+	srv, store := ec2.NewUnstartedServer(ec2.Options{Cloud: cloud, StrictReferences: true}), s3.NewServer(s3.Options{})
 	front := httptest.NewUnstartedServer(nil)
 	env := map[string]string{} // filled once the endpoint is known; simkit reads it at each Env call
 	sim := simkit.New(simkit.Options{

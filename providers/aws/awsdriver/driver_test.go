@@ -221,7 +221,7 @@ func TestRootVolumeSizedThroughDescribeImages(t *testing.T) {
 	t.Parallel()
 	f := newFixture(t, core.Options{})
 	f.class.ProviderSpec.Raw = []byte(`{"ami":"` + ec2.DefaultImage.ID + `","region":"us-east-1","machineType":"m5.large",` +
-		`"iam":{"name":"nodes"},"networkInterfaces":[{"subnetID":"subnet-1"}],"blockDevices":[{"ebs":{"volumeSize":64}}],` +
+		`"iam":{"name":"nodes"},"networkInterfaces":[{"subnetID":"subnet-0a1b2c3d"}],"blockDevices":[{"ebs":{"volumeSize":64}}],` +
 		`"tags":{"kubernetes.io/cluster/conformance":"1","kubernetes.io/role/node":"1"}}`)
 	f.create(t, "m1")
 	vms := f.srv.Cloud().Live()
