@@ -5,9 +5,10 @@ CONTROLLER_COMMAND ?=
 SEEDS ?= 10
 SEED ?=
 
-.PHONY: conformance differential test test-short envtest-assets controller bench soak
+.PHONY: conformance conformance-remote differential test test-short envtest-assets controller bench soak
 conformance:     ; CONTROLLER=$(CONTROLLER) CONTROLLER_COMMAND=$(CONTROLLER_COMMAND) hack/conformance.sh $(PROVIDER)
 differential:    ; hack/differential.sh $(PROVIDER)
+conformance-remote: ; hack/conformance-remote.sh
 test:            ; hack/test.sh
 test-short:      ; hack/test.sh -short
 envtest-assets:  ; hack/envtest-assets.sh

@@ -124,7 +124,8 @@ func startHarness(ctx context.Context, cfg Config) (h *harness, err error) {
 		h.stop = append(h.stop, stopJoining)
 		return h, nil
 	}
-	stopKubelet := startKubelet(h.admin, 100*time.Millisecond, h.isHeld)
+	oracle, _ := h.simulator.(providers.Oracle)
+	stopKubelet := startKubelet(h.admin, 100*time.Millisecond, h.isHeld, oracle)
 	h.stop = append(h.stop, func() error { stopKubelet(); return nil })
 	return h, nil
 }

@@ -2,6 +2,7 @@ package conformance
 
 import (
 	"context"
+	"strings"
 	"time"
 
 	"github.com/gardener/machine-controller-manager/pkg/apis/machine/v1alpha1"
@@ -12,23 +13,42 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	"github.com/machine-conformance/machine-conformance/controller"
+	"github.com/machine-conformance/machine-conformance/providers"
 )
 
 // startKubelet plays the kubelet of every VM: for each Machine that has a
 // provider ID and a node name, it registers a Ready Node with that name and
 // spec.providerID, as the VM's kubelet would when it boots, unless
-// held(machine name). It returns a function that stops it.
-func startKubelet(c client.Client, every time.Duration, held func(machineName string) bool) func() {
+// held(machine name). With an oracle (a simulator in another process,
+// steered through its control API), nodes also follow their VMs: a dead
+// VM's node turns NotReady, a vanished VM's node goes. It returns a
+// function that stops it.
+func startKubelet(c client.Client, every time.Duration, held func(machineName string) bool, oracle providers.Oracle) func() {
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
-		wait.UntilWithContext(ctx, func(ctx context.Context) { joinNodes(ctx, c, held) }, every)
+		wait.UntilWithContext(ctx, func(ctx context.Context) { joinNodes(ctx, c, held, vmTruth(oracle)) }, every)
 	}()
 	return func() { cancel(); <-done }
 }
 
-func joinNodes(ctx context.Context, c client.Client, held func(string) bool) {
+// vmTruth reads the oracle once, by VM ID (a ProviderID's last segment,
+// whatever form the driver uses); nil without an oracle.
+func vmTruth(oracle providers.Oracle) map[string]providers.VMRecord {
+	if oracle == nil {
+		return nil
+	}
+	truth := map[string]providers.VMRecord{}
+	for _, vm := range oracle.Census() {
+		truth[vmIDOf(vm.ProviderID)] = vm
+	}
+	return truth
+}
+
+func vmIDOf(providerID string) string { return providerID[strings.LastIndex(providerID, "/")+1:] }
+
+func joinNodes(ctx context.Context, c client.Client, held func(string) bool, truth map[string]providers.VMRecord) {
 	machines := &v1alpha1.MachineList{}
 	if err := c.List(ctx, machines); err != nil {
 		return
@@ -36,6 +56,10 @@ func joinNodes(ctx context.Context, c client.Client, held func(string) bool) {
 	for _, m := range machines.Items {
 		name := m.Labels[controller.NodeLabel]
 		if m.Spec.ProviderID == "" || name == "" || held(m.Name) || !m.DeletionTimestamp.IsZero() {
+			continue
+		}
+		if vm, known := truth[vmIDOf(m.Spec.ProviderID)]; known && !vm.Alive {
+			leave(ctx, c, name, vm.Gone)
 			continue
 		}
 		if m.Status.CurrentStatus.Phase != v1alpha1.MachinePending {
@@ -54,6 +78,25 @@ func joinNodes(ctx context.Context, c client.Client, held func(string) bool) {
 			Reason: "KubeletReady", LastHeartbeatTime: metav1.Now()}}
 		_ = c.Status().Update(ctx, node) // a conflict (the controller's finalizer) is retried next round
 	}
+}
+
+// leave is what a dead VM's node does: it turns NotReady, or goes away
+// with a VM that vanished.
+func leave(ctx context.Context, c client.Client, name string, gone bool) {
+	node := &corev1.Node{}
+	if err := c.Get(ctx, client.ObjectKey{Name: name}, node); err != nil {
+		return
+	}
+	if gone {
+		_ = c.Delete(ctx, node)
+		return
+	}
+	if !isReady(node) {
+		return
+	}
+	node.Status.Conditions = []corev1.NodeCondition{{Type: corev1.NodeReady, Status: corev1.ConditionFalse,
+		Reason: "KubeletStopped", LastHeartbeatTime: metav1.Now()}}
+	_ = c.Status().Update(ctx, node)
 }
 
 func isReady(node *corev1.Node) bool {

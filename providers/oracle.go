@@ -18,4 +18,8 @@ type VMRecord struct {
 	Machine string `json:"machine"`
 	// Alive is true while the VM is pending or running.
 	Alive bool `json:"alive"`
+	// Gone is true when the cloud keeps no record of the VM any more (it
+	// vanished, or was terminated long ago); a dead VM that is not gone
+	// is stopped or terminated but still described.
+	Gone bool `json:"gone,omitempty"`
 }

@@ -11,6 +11,8 @@ import (
 	"os"
 	"time"
 
+	"github.com/machine-conformance/machine-conformance/providers/aws"
+	"github.com/machine-conformance/machine-conformance/providers/simkit"
 	"github.com/machine-conformance/machine-conformance/simulators/awsauth"
 	"github.com/machine-conformance/machine-conformance/simulators/core"
 	"github.com/machine-conformance/machine-conformance/simulators/ec2"
@@ -104,8 +106,12 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 	cloud := core.New(c.core)
 	auth := awsauth.NewStore(awsauth.Options{World: &w, Clock: cloud.Clock(), Seed: c.core.Seed})
 	ec2srv := ec2.NewUnstartedServer(ec2.Options{Cloud: cloud, World: &w, Auth: auth, Region: c.region, StrictReferences: true})
+	// The EC2 endpoint also serves the control API (faults, chaos, the
+	// oracle, the event log) for harnesses in other processes.
+	env := map[string]string{} // filled below, once the endpoints listen
+	control := simkit.New(simkit.Options{Cloud: cloud, Codec: aws.Codec(), Env: env, Inject: ec2srv.Inject})
 	servers := []*http.Server{
-		{Handler: ec2srv, ReadHeaderTimeout: 10 * time.Second},
+		{Handler: control.WithControl(ec2srv), ReadHeaderTimeout: 10 * time.Second},
 		{Handler: s3.Handler(s3.Options{}), ReadHeaderTimeout: 10 * time.Second},
 		{Handler: sts.NewUnstartedServer(sts.Options{Auth: auth, Cloud: cloud, Regions: w.RegionNames()}), ReadHeaderTimeout: 10 * time.Second},
 	}
@@ -116,6 +122,9 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 	urls := make([]string, len(listeners))
 	for i, lis := range listeners {
 		urls[i] = "http://" + lis.Addr().String()
+	}
+	for _, kv := range awsEnv(w, ec2srv.Region(), urls) {
+		env[kv[0]] = kv[1]
 	}
 	printBanner(out, c, w, ec2srv.Region(), urls)
 
@@ -156,6 +165,7 @@ func (c config) listen() ([]net.Listener, error) {
 // scripts written before STS read them).
 func printBanner(out io.Writer, c config, w world.World, region string, urls []string) {
 	fmt.Fprintf(out, "# EC2 simulator: %s\n# S3 simulator:  %s (path-style)\n# STS simulator: %s\n", urls[0], urls[1], urls[2])
+	fmt.Fprintf(out, "# control API:   %s%s (machine-conformance --provider=aws --simulator-endpoint=%s)\n", urls[0], simkit.ControlPrefix, urls[0])
 	if c.worldFile != "" {
 		fmt.Fprintf(out, "# world: %s\n", c.worldFile)
 	} else {
@@ -164,11 +174,17 @@ func printBanner(out io.Writer, c config, w world.World, region string, urls []s
 	for _, line := range world.Summary(w) {
 		fmt.Fprintf(out, "#   %s\n", line)
 	}
-	for _, kv := range [][2]string{
+	for _, kv := range awsEnv(w, region, urls) {
+		fmt.Fprintf(out, "export %s=%s\n", kv[0], kv[1])
+	}
+}
+
+// awsEnv is the environment AWS SDKs read, in the order printed: EC2's,
+// S3's, region and keys first, as scripts written before STS read them.
+func awsEnv(w world.World, region string, urls []string) [][2]string {
+	return [][2]string{
 		{"AWS_ENDPOINT_URL_EC2", urls[0]}, {"AWS_ENDPOINT_URL_S3", urls[1]}, {"AWS_REGION", region},
 		{"AWS_ACCESS_KEY_ID", w.Credentials[0].AccessKeyID}, {"AWS_SECRET_ACCESS_KEY", w.Credentials[0].SecretAccessKey},
 		{"AWS_ENDPOINT_URL_STS", urls[2]},
-	} {
-		fmt.Fprintf(out, "export %s=%s\n", kv[0], kv[1])
 	}
 }

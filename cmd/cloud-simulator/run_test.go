@@ -11,6 +11,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
+
+	"github.com/machine-conformance/machine-conformance/providers/simkit"
 )
 
 // TestServesAndShutsDown starts the command, reads the environment it
@@ -40,6 +42,17 @@ func TestServesAndShutsDown(t *testing.T) {
 		Credentials: credentials.NewStaticCredentialsProvider(env["AWS_ACCESS_KEY_ID"], env["AWS_SECRET_ACCESS_KEY"], "")})
 	if _, err := client.DescribeInstances(ctx, &ec2.DescribeInstancesInput{}); err != nil {
 		t.Fatalf("DescribeInstances with the printed environment: %v", err)
+	}
+	// The EC2 endpoint serves the control API too, with the same environment.
+	remote, err := simkit.Dial(ctx, env["AWS_ENDPOINT_URL_EC2"])
+	if err != nil {
+		t.Fatalf("the control API on the EC2 endpoint: %v", err)
+	}
+	if got := remote.Env()["AWS_ENDPOINT_URL_EC2"]; got != env["AWS_ENDPOINT_URL_EC2"] {
+		t.Errorf("the control API reports endpoint %q, the banner %q", got, env["AWS_ENDPOINT_URL_EC2"])
+	}
+	if census := remote.Census(); len(census) != 0 {
+		t.Errorf("a fresh simulator's census over the control API: %+v", census)
 	}
 	cancel()
 	select {

@@ -6,6 +6,7 @@ import (
 
 	"github.com/machine-conformance/machine-conformance/providers"
 	"github.com/machine-conformance/machine-conformance/providers/aws/awsdriver"
+	"github.com/machine-conformance/machine-conformance/providers/simkit"
 	"github.com/machine-conformance/machine-conformance/simulators/core"
 	"github.com/machine-conformance/machine-conformance/simulators/ec2"
 	"github.com/machine-conformance/machine-conformance/simulators/nodes"
@@ -52,3 +53,8 @@ func (codec) Fault(f providers.Fault) (core.FaultRule, bool) {
 	rule, ok := faults[f]
 	return rule, ok
 }
+
+// Codec is EC2's codec for providers/simkit, for commands that build the
+// EC2 simulator themselves (cmd/cloud-simulator serves the control API
+// with it).
+func Codec() simkit.Codec { return codec{} }

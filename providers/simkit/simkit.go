@@ -214,7 +214,8 @@ func (s *Simulator) Census() []providers.VMRecord {
 		if !ok {
 			full = core.VM{ID: vm.ID}
 		}
-		out = append(out, providers.VMRecord{ProviderID: s.opts.Codec.ProviderID(full), Machine: vm.Owner.Machine, Alive: vm.Alive})
+		out = append(out, providers.VMRecord{ProviderID: s.opts.Codec.ProviderID(full), Machine: vm.Owner.Machine,
+			Alive: vm.Alive, Gone: !ok})
 	}
 	return out
 }

@@ -78,6 +78,9 @@ func TestChaosAndOracleThroughTheCodec(t *testing.T) {
 		if r.Machine != "m1" {
 			t.Errorf("census record %+v: want machine m1 (the twin keeps its original's machine)", r)
 		}
+		if vanished := r.ProviderID == "test:////"+strings.TrimPrefix(twin, "test:///z1/"); r.Gone != vanished {
+			t.Errorf("census record %+v: Gone should be %v", r, vanished)
+		}
 	}
 	if _, err := s.Duplicate("test:///z1/vm-missing"); err == nil {
 		t.Fatal("Duplicate of an unknown VM succeeded")
