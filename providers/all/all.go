@@ -5,4 +5,5 @@ package all
 import (
 	_ "github.com/machine-conformance/machine-conformance/providers/aws"
 	_ "github.com/machine-conformance/machine-conformance/providers/memory"
+	_ "github.com/machine-conformance/machine-conformance/providers/openstack"
 )

@@ -31,6 +31,19 @@ type FaultError struct {
 	Rule    string // the rule that fired
 }
 
+// WithDefaults is the fault as a front-end answers it: the rule's status,
+// or status when the rule set none, and its message, or one naming the rule.
+func (e *FaultError) WithDefaults(status int) FaultError {
+	f := *e
+	if f.Status == 0 {
+		f.Status = status
+	}
+	if f.Message == "" {
+		f.Message = "injected by fault rule " + f.Rule
+	}
+	return f
+}
+
 func (e *FaultError) Error() string {
 	return fmt.Sprintf("injected fault %s (rule %q): %d %s", e.Code, e.Rule, e.Status, e.Message)
 }

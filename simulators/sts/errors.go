@@ -49,15 +49,8 @@ func (s *Server) verify(r *http.Request, body []byte) (awsauth.Signed, error) {
 }
 
 func faultError(f *core.FaultError) *apiError {
-	msg := f.Message
-	if msg == "" {
-		msg = "injected by fault rule " + f.Rule
-	}
-	status := f.Status
-	if status == 0 {
-		status = http.StatusServiceUnavailable
-	}
-	return &apiError{Status: status, Code: f.Code, Message: msg}
+	d := f.WithDefaults(http.StatusServiceUnavailable)
+	return &apiError{Status: d.Status, Code: d.Code, Message: d.Message}
 }
 
 type errorResponse struct {
