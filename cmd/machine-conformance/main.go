@@ -20,8 +20,8 @@ import (
 
 	"github.com/machine-conformance/machine-conformance/conformance"
 	"github.com/machine-conformance/machine-conformance/providers"
-	"github.com/machine-conformance/machine-conformance/providers/simkit"
 	_ "github.com/machine-conformance/machine-conformance/providers/all"
+	"github.com/machine-conformance/machine-conformance/providers/simkit"
 )
 
 // failer records that a spec failed; Ginkgo reports the details.
