@@ -1,15 +1,20 @@
-// Command cloud-simulator serves the EC2, S3 and STS simulators on
-// loopback so that any driver or tool built on the AWS SDKs can point at
-// them:
+// Command cloud-simulator serves every cloud simulator on loopback (or the
+// one --cloud names): EC2, S3 and STS for tools built on the AWS SDKs, and
+// OpenStack (Keystone, Nova, Neutron, Cinder, Glance) for those built on
+// gophercloud or the openstack CLI:
 //
-//	cloud-simulator --world=world.yaml --pending-for=5s > sim.env &
+//	cloud-simulator --world=world.yaml --pending-for=5s --clouds-yaml=clouds.yaml > sim.env &
 //	source sim.env      # the export lines; comments start with #
 //
-// It prints the endpoints, a summary of the world it serves (all of it as
-// YAML with --print-world) and the environment (AWS_ENDPOINT_URL_EC2,
-// AWS_ENDPOINT_URL_S3, region, keys and AWS_ENDPOINT_URL_STS), then serves
-// until SIGINT or SIGTERM and shuts down cleanly. A bad flag or world file
-// exits 2, its errors naming the file and line.
+// It prints the endpoints, a summary of the AWS world it serves (all of it
+// as YAML with --print-world) and each cloud's standard client environment
+// (AWS_ENDPOINT_URL_EC2, AWS_ENDPOINT_URL_S3, region, keys and
+// AWS_ENDPOINT_URL_STS; then OS_AUTH_URL, user, password, project, domains,
+// region and identity API version), optionally writes a clouds.yaml, then
+// serves until SIGINT or SIGTERM and shuts down cleanly. Every endpoint of
+// a cloud's API also serves the simulator's control API under
+// /_simulator/. A bad flag or world file exits 2, its errors naming the
+// file and line.
 package main
 
 import (

@@ -22,6 +22,8 @@ import (
 )
 
 type config struct {
+	clouds                   string // "all", "aws" or "openstack"
+	osAddr, cloudsYAML       string
 	ec2Addr, s3Addr, stsAddr string
 	region                   string
 	worldFile                string
@@ -40,6 +42,9 @@ func parseFlags(args []string) (config, error) {
 	var c config
 	fs := flag.NewFlagSet("cloud-simulator", flag.ContinueOnError)
 	fs.SetOutput(os.Stderr)
+	fs.StringVar(&c.clouds, "cloud", "all", `clouds to serve: "all", "aws" (EC2, S3, STS) or "openstack" (Keystone, Nova, Neutron, Cinder, Glance)`)
+	fs.StringVar(&c.osAddr, "openstack-listen", "127.0.0.1:0", "OpenStack listen address (Keystone and every other service)")
+	fs.StringVar(&c.cloudsYAML, "clouds-yaml", "", "write a clouds.yaml for the OpenStack simulator here (cloud name \""+cloudName+"\")")
 	fs.StringVar(&c.ec2Addr, "ec2-listen", "127.0.0.1:0", "EC2 listen address")
 	fs.StringVar(&c.s3Addr, "s3-listen", "127.0.0.1:0", "S3 listen address")
 	fs.StringVar(&c.stsAddr, "sts-listen", "127.0.0.1:0", "STS listen address")
@@ -59,8 +64,19 @@ func parseFlags(args []string) (config, error) {
 	if fs.NArg() > 0 {
 		return c, &usageError{fmt.Errorf("unexpected arguments %v", fs.Args())}
 	}
+	switch c.clouds {
+	case "all", "aws", "openstack":
+	default:
+		return c, &usageError{fmt.Errorf("--cloud %q: want all, aws or openstack", c.clouds)}
+	}
+	if c.cloudsYAML != "" && !c.serves("openstack") {
+		return c, &usageError{fmt.Errorf("--clouds-yaml describes the OpenStack simulator, which --cloud=%s does not serve", c.clouds)}
+	}
 	return c, nil
 }
+
+// serves says whether cloud is among those --cloud names.
+func (c config) serves(cloud string) bool { return c.clouds == "all" || c.clouds == cloud }
 
 // world is the world to serve: --world's or the built-in one, with
 // --region applied (it renames the first region when the world lacks it).
@@ -99,65 +115,106 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 		_, err = out.Write(y)
 		return err
 	}
-	listeners, err := c.listen()
+	var services []service
+	var ec2srv *ec2.Server
+	awsEnvMap := map[string]string{} // filled once the endpoints listen
+	if c.serves("aws") {
+		cloud := core.New(c.core)
+		auth := awsauth.NewStore(awsauth.Options{World: &w, Clock: cloud.Clock(), Seed: c.core.Seed})
+		ec2srv = ec2.NewUnstartedServer(ec2.Options{Cloud: cloud, World: &w, Auth: auth, Region: c.region, StrictReferences: true})
+		// The EC2 endpoint also serves the control API (faults, chaos, the
+		// oracle, the event log) for harnesses in other processes.
+		control := simkit.New(simkit.Options{Cloud: cloud, Codec: aws.Codec(), Env: awsEnvMap, Inject: ec2srv.Inject})
+		services = append(services,
+			service{"--ec2-listen", c.ec2Addr, control.WithControl(ec2srv)},
+			service{"--s3-listen", c.s3Addr, s3.Handler(s3.Options{})},
+			service{"--sts-listen", c.stsAddr, sts.NewUnstartedServer(sts.Options{Auth: auth, Cloud: cloud, Regions: w.RegionNames()})})
+	}
+	var osCloud *openstackCloud
+	if c.serves("openstack") {
+		osCloud = newOpenStackCloud(c)
+		services = append(services, service{"--openstack-listen", c.osAddr, osCloud.handler()})
+	}
+	urls, servers, err := listenAndServe(services)
 	if err != nil {
 		return err
 	}
-	cloud := core.New(c.core)
-	auth := awsauth.NewStore(awsauth.Options{World: &w, Clock: cloud.Clock(), Seed: c.core.Seed})
-	ec2srv := ec2.NewUnstartedServer(ec2.Options{Cloud: cloud, World: &w, Auth: auth, Region: c.region, StrictReferences: true})
-	// The EC2 endpoint also serves the control API (faults, chaos, the
-	// oracle, the event log) for harnesses in other processes.
-	env := map[string]string{} // filled below, once the endpoints listen
-	control := simkit.New(simkit.Options{Cloud: cloud, Codec: aws.Codec(), Env: env, Inject: ec2srv.Inject})
-	servers := []*http.Server{
-		{Handler: control.WithControl(ec2srv), ReadHeaderTimeout: 10 * time.Second},
-		{Handler: s3.Handler(s3.Options{}), ReadHeaderTimeout: 10 * time.Second},
-		{Handler: sts.NewUnstartedServer(sts.Options{Auth: auth, Cloud: cloud, Regions: w.RegionNames()}), ReadHeaderTimeout: 10 * time.Second},
+	if ec2srv != nil {
+		for _, kv := range awsEnv(w, ec2srv.Region(), urls) {
+			awsEnvMap[kv[0]] = kv[1]
+		}
+		printBanner(out, c, w, ec2srv.Region(), urls)
+		urls = urls[3:]
 	}
-	errs := make(chan error, len(servers))
-	for i, lis := range listeners {
-		go func() { errs <- servers[i].Serve(lis) }()
+	if osCloud != nil {
+		osCloud.setURL(urls[0])
+		if c.cloudsYAML != "" {
+			if err := writeCloudsYAML(c.cloudsYAML, osCloud.env); err != nil {
+				return errors.Join(err, servers.shutdown())
+			}
+		}
+		printOpenStackBanner(out, c, urls[0], osCloud.srv.Region())
 	}
-	urls := make([]string, len(listeners))
-	for i, lis := range listeners {
-		urls[i] = "http://" + lis.Addr().String()
-	}
-	for _, kv := range awsEnv(w, ec2srv.Region(), urls) {
-		env[kv[0]] = kv[1]
-	}
-	printBanner(out, c, w, ec2srv.Region(), urls)
 
 	var serveErr error
 	select {
 	case <-ctx.Done():
-	case serveErr = <-errs:
+	case serveErr = <-servers.errs:
 	}
-	shutdown, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-	defer cancel()
-	for _, s := range servers {
-		serveErr = errors.Join(serveErr, s.Shutdown(shutdown))
-	}
+	serveErr = errors.Join(serveErr, servers.shutdown())
 	if errors.Is(serveErr, http.ErrServerClosed) {
 		serveErr = nil
 	}
 	return serveErr
 }
 
-// listen opens the EC2, S3 and STS listeners, in that order.
-func (c config) listen() ([]net.Listener, error) {
+// service is one endpoint: the flag naming its address, and its handler.
+type service struct {
+	flag, addr string
+	handler    http.Handler
+}
+
+// running are the servers of the services, and their errors.
+type running struct {
+	servers []*http.Server
+	errs    chan error
+}
+
+func (r running) shutdown() error {
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	var errs []error
+	for _, s := range r.servers {
+		if err := s.Shutdown(ctx); !errors.Is(err, http.ErrServerClosed) {
+			errs = append(errs, err)
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// listenAndServe opens every service's listener (all or none) and serves
+// them; it returns their URLs in order.
+func listenAndServe(services []service) ([]string, running, error) {
 	var listeners []net.Listener
-	for _, l := range []struct{ flag, addr string }{{"--ec2-listen", c.ec2Addr}, {"--s3-listen", c.s3Addr}, {"--sts-listen", c.stsAddr}} {
-		lis, err := net.Listen("tcp", l.addr)
+	for _, s := range services {
+		lis, err := net.Listen("tcp", s.addr)
 		if err != nil {
 			for _, open := range listeners {
 				open.Close()
 			}
-			return nil, fmt.Errorf("%s %s: %w", l.flag, l.addr, err)
+			return nil, running{}, fmt.Errorf("%s %s: %w", s.flag, s.addr, err)
 		}
 		listeners = append(listeners, lis)
 	}
-	return listeners, nil
+	r := running{errs: make(chan error, len(services))}
+	urls := make([]string, len(services))
+	for i, lis := range listeners {
+		srv := &http.Server{Handler: services[i].handler, ReadHeaderTimeout: 10 * time.Second}
+		r.servers = append(r.servers, srv)
+		urls[i] = "http://" + lis.Addr().String()
+		go func() { r.errs <- srv.Serve(lis) }()
+	}
+	return urls, r, nil
 }
 
 // printBanner prints the endpoints and the world as comments, then the

@@ -5,6 +5,7 @@ import (
 
 	"github.com/machine-conformance/machine-conformance/providers"
 	"github.com/machine-conformance/machine-conformance/providers/openstack/osdriver"
+	"github.com/machine-conformance/machine-conformance/providers/simkit"
 	"github.com/machine-conformance/machine-conformance/simulators/core"
 	"github.com/machine-conformance/machine-conformance/simulators/nodes"
 	ossim "github.com/machine-conformance/machine-conformance/simulators/openstack"
@@ -51,3 +52,8 @@ func (codec) Fault(f providers.Fault) (core.FaultRule, bool) {
 	rule, ok := faults[f]
 	return rule, ok
 }
+
+// Codec is OpenStack's codec for providers/simkit, for commands that build
+// the OpenStack simulator themselves (cmd/cloud-simulator serves the
+// control API with it). Its servers join no cluster there.
+func Codec(srv *ossim.Server) simkit.Codec { return codec{srv: srv} }
