@@ -9,26 +9,33 @@ import (
 	"github.com/machine-conformance/machine-conformance/simulators/core"
 )
 
-// actions lists every implemented Query action.
-func actions() map[string]action {
-	return map[string]action{
-		"RunInstances":              runInstances,
-		"DescribeInstances":         describeInstances,
-		"TerminateInstances":        terminateInstances,
-		"CreateTags":                createTags,
-		"DeleteTags":                deleteTags,
-		"DescribeImages":            describeImages,
-		"DescribeAvailabilityZones": describeAvailabilityZones,
+// actionDef is one implemented Query action: its handler and, where the
+// action has its own, the fault-rule attributes it adds to the request's
+// (RunInstances: instance type, image, client token, zone, tags).
+type actionDef struct {
+	handle action
+	attrs  func(*request) map[string]string
+}
 
-		"StopInstances":                   stopInstances,
-		"StartInstances":                  startInstances,
-		"DescribeVpcs":                    describeVpcs,
-		"DescribeSubnets":                 describeSubnets,
-		"DescribeSecurityGroups":          describeSecurityGroups,
-		"DescribeKeyPairs":                describeKeyPairs,
-		"DescribeVolumes":                 describeVolumes,
-		"ModifyNetworkInterfaceAttribute": modifyNetworkInterfaceAttribute,
-		"AssignIpv6Addresses":             assignIpv6Addresses,
+// actions lists every implemented Query action.
+func actions() map[string]actionDef {
+	return map[string]actionDef{
+		"RunInstances":                    {handle: runInstances, attrs: runInstancesAttrs},
+		"DescribeInstances":               {handle: describeInstances},
+		"TerminateInstances":              {handle: terminateInstances},
+		"CreateTags":                      {handle: createTags},
+		"DeleteTags":                      {handle: deleteTags},
+		"DescribeImages":                  {handle: describeImages},
+		"DescribeAvailabilityZones":       {handle: describeAvailabilityZones},
+		"StopInstances":                   {handle: stopInstances},
+		"StartInstances":                  {handle: startInstances},
+		"DescribeVpcs":                    {handle: describeVpcs},
+		"DescribeSubnets":                 {handle: describeSubnets},
+		"DescribeSecurityGroups":          {handle: describeSecurityGroups},
+		"DescribeKeyPairs":                {handle: describeKeyPairs},
+		"DescribeVolumes":                 {handle: describeVolumes},
+		"ModifyNetworkInterfaceAttribute": {handle: modifyNetworkInterfaceAttribute},
+		"AssignIpv6Addresses":             {handle: assignIpv6Addresses},
 	}
 }
 

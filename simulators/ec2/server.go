@@ -1,6 +1,7 @@
 package ec2
 
 import (
+	"errors"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
@@ -85,7 +86,7 @@ type Server struct {
 	// and the launch it admits happen as one, and address leases are not
 	// reclaimed while a launch holds fresh ones.
 	launchMu sync.Mutex
-	actions  map[string]action
+	actions  map[string]actionDef
 }
 
 // action handles one Query action; params are the form values.
@@ -141,26 +142,19 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, req, err)
 		return
 	}
-	handler, ok := s.actions[req.action]
+	def, ok := s.actions[req.action]
 	if !ok {
 		s.writeError(w, req, &apiError{Status: http.StatusBadRequest, Code: "InvalidAction",
 			Message: fmt.Sprintf("The action %s is not valid for this web service (the EC2 simulator does not implement it).", req.action)})
 		return
 	}
-	if req.action == "RunInstances" {
-		req.extra = runInstancesAttrs(req)
+	if def.attrs != nil {
+		req.extra = def.attrs(req)
 	}
-	d := s.cloud.Intercept(req.action, req.faultAttrs())
-	if d.Latency > 0 {
-		s.cloud.Clock().Sleep(d.Latency)
-	}
-	if d.Err != nil && !d.CommitThenFail {
-		s.writeError(w, req, faultError(d.Err))
-		return
-	}
-	resp, err := handler(s, req)
-	if d.Err != nil {
-		err = faultError(d.Err) // the effect happened; the answer is lost
+	resp, err := core.Do(s.cloud, core.Call{Operation: req.action, Attrs: req.faultAttrs()},
+		func() (any, error) { return def.handle(s, req) })
+	if f, injected := errors.AsType[*core.FaultError](err); injected {
+		err = faultError(f)
 	}
 	if err != nil {
 		s.writeError(w, req, err)

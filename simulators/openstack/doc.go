@@ -29,9 +29,10 @@
 // catalogue of Options: the API lists and shows them, never creates them.
 //
 // Every action goes through one pipeline: the token is checked (401 in
-// Keystone's shape if missing, unknown or expired), core.Cloud.Intercept
-// decides latency, an injected error or commit-then-fail (the effect
-// happens and the answer is lost), the call is logged with Cloud.Record.
+// Keystone's shape if missing, unknown or expired), core.Do (the request
+// pipeline every front-end shares) decides latency, an injected error or
+// commit-then-fail (the effect happens and the answer is lost), the call
+// is logged with Cloud.Record.
 // Errors are the services' own: Nova and Cinder wrap a fault in its name
 // ({"itemNotFound": {"code": 404, "message": ...}}), Neutron in
 // NeutronError with a type, Keystone in "error". An exhausted instances or

@@ -1,6 +1,7 @@
 package openstack
 
 import (
+	"errors"
 	"net/http"
 
 	"github.com/machine-conformance/machine-conformance/simulators/core"
@@ -41,9 +42,9 @@ type reply struct {
 	vmID   string // for the event log
 }
 
-// endpoint runs the pipeline every action shares: authenticate, ask the
-// core's fault rules (latency, error, commit-then-fail), act, record the
-// call, answer.
+// endpoint runs the pipeline every action shares: authenticate, then the
+// core's request pipeline (core.Do: latency, error, commit-then-fail)
+// around the action, record the call, answer.
 func (s *Server) endpoint(rt route) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		c := &call{r: r, attrs: map[string]string{"Operation": rt.op, "Service": string(rt.svc)}}
@@ -69,22 +70,14 @@ func (s *Server) endpoint(rt route) http.HandlerFunc {
 				return
 			}
 		}
-		d := s.cloud.Intercept(rt.op, c.attrs)
-		if d.Latency > 0 {
-			s.cloud.Clock().Sleep(d.Latency)
+		absorb := func(f *core.FaultError) bool {
+			c.noValidHost = f.Code == FaultNoValidHost && rt.op == opCreateServer
+			return c.noValidHost // accepted, then the build fails, as Nova's scheduler makes it
 		}
-		var fault *apiError
-		if d.Err != nil {
-			if d.Err.Code == FaultNoValidHost && rt.op == opCreateServer {
-				c.noValidHost = true
-			} else if fault = s.faultError(rt.svc, d.Err); !d.CommitThenFail {
-				s.fail(w, rt, fault)
-				return
-			}
-		}
-		rep, err := rt.handle(s, c)
-		if fault != nil && err == nil {
-			err = fault // the effect happened; the answer is lost
+		rep, err := core.Do(s.cloud, core.Call{Operation: rt.op, Attrs: c.attrs, Absorb: absorb},
+			func() (reply, error) { return rt.handle(s, c) })
+		if f, injected := errors.AsType[*core.FaultError](err); injected {
+			err = s.faultError(rt.svc, f)
 		}
 		if err != nil {
 			s.fail(w, rt, asAPIError(err))

@@ -13,6 +13,6 @@
 // for presence only, unless Options.VerifyToken judges them; when a token
 // is a JWT its sub, iss and aud claims are echoed back, unverified.
 //
-// Every action goes through the core's fault pipeline (core.Cloud.Intercept)
+// Every action goes through the core's request pipeline (core.Do)
 // with attributes "Service" ("sts") and "Action", and is logged.
 package sts

@@ -1,6 +1,7 @@
 package sts
 
 import (
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -94,17 +95,10 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, req, err)
 		return
 	}
-	d := s.opts.Cloud.Intercept(req.action, map[string]string{"Service": "sts", "Action": req.action})
-	if d.Latency > 0 {
-		s.opts.Cloud.Clock().Sleep(d.Latency)
-	}
-	if d.Err != nil && !d.CommitThenFail {
-		s.writeError(w, req, faultError(d.Err))
-		return
-	}
-	resp, err := h.run(s, req)
-	if d.Err != nil {
-		err = faultError(d.Err)
+	resp, err := core.Do(s.opts.Cloud, core.Call{Operation: req.action, Attrs: map[string]string{"Service": "sts", "Action": req.action}},
+		func() (any, error) { return h.run(s, req) })
+	if f, injected := errors.AsType[*core.FaultError](err); injected {
+		err = faultError(f)
 	}
 	if err != nil {
 		s.writeError(w, req, err)
