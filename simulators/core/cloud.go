@@ -24,6 +24,9 @@ type Cloud struct {
 	events []Event
 	owners map[string]Owner // the oracle's memory outlives the VMs
 	tags   tagIndex
+	names  map[string]string // caller-chosen names to the VM that last took them (names.go)
+	// operations are the long-running operations front-ends started (operations.go).
+	operations map[string]*Operation
 }
 
 type tokenRecord struct {
@@ -34,7 +37,7 @@ type tokenRecord struct {
 // New returns a cloud configured by opts.
 func New(opts Options) *Cloud {
 	c := &Cloud{opts: opts, clock: opts.Clock, vms: map[string]*VM{}, tokens: map[string]tokenRecord{},
-		owners: map[string]Owner{}, tags: tagIndex{}, rng: rand.New(rand.NewSource(opts.Seed))}
+		owners: map[string]Owner{}, tags: tagIndex{}, names: map[string]string{}, rng: rand.New(rand.NewSource(opts.Seed))}
 	if c.clock == nil {
 		c.clock = clock.RealClock{}
 	}
@@ -87,6 +90,11 @@ type LaunchSpec struct {
 	// parameters returns the same VMs, with others ErrIdempotentMismatch.
 	ClientToken string
 	Owner       Owner
+	// Name is a caller-chosen name (GCE instances, Azure VMs, Nova can
+	// have them unique by policy): no two live VMs share it, checked and
+	// taken atomically by Launch (ErrNameTaken). Empty means none. A
+	// named launch makes one VM.
+	Name string
 }
 
 func (s LaunchSpec) fingerprint() string {
@@ -119,6 +127,9 @@ func (c *Cloud) Launch(spec LaunchSpec) ([]VM, error) {
 			return out, nil
 		}
 	}
+	if err := c.checkNameLocked(spec); err != nil {
+		return nil, err
+	}
 	if err := c.checkQuota(spec, now); err != nil {
 		return nil, err
 	}
@@ -129,12 +140,15 @@ func (c *Cloud) Launch(spec LaunchSpec) ([]VM, error) {
 			ID: c.newIDLocked(spec.IDPrefix, spec.IDDigits), Zone: spec.Zone, InstanceType: spec.InstanceType,
 			VCPUs: spec.VCPUs, ImageID: spec.ImageID, Tags: maps.Clone(spec.Tags), Attrs: maps.Clone(spec.Attrs),
 			UserData: append([]byte(nil), spec.UserData...), ClientToken: spec.ClientToken,
-			LaunchTime: now, Owner: spec.Owner, state: Pending, stateSince: now,
+			LaunchTime: now, Owner: spec.Owner, Name: spec.Name, state: Pending, stateSince: now,
 			readyAfter: c.opts.Progression.PendingFor + c.jitter(),
 		}
 		c.vms[vm.ID] = vm
 		c.owners[vm.ID] = spec.Owner
 		c.tags.add(vm.ID, vm.Tags)
+		if vm.Name != "" {
+			c.names[vm.Name] = vm.ID
+		}
 		ids = append(ids, vm.ID)
 		c.record(Event{Kind: KindState, VMID: vm.ID, Detail: string(Pending)})
 		c.progress(vm, now)

@@ -37,6 +37,7 @@ type Owner struct {
 // VM is one virtual machine. Front-ends keep cloud-specific fields in Attrs.
 type VM struct {
 	ID           string
+	Name         string // caller-chosen, unique among live VMs; "" for clouds without (see LaunchSpec.Name)
 	Zone         string
 	InstanceType string
 	VCPUs        int
