@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# bench.sh runs the Go benchmarks (never timed tests) and, for the EC2
-# simulator, prints the throughput ratio simulator / bare handler against
+# bench.sh runs the Go benchmarks (never timed tests) and, for each
+# simulator (EC2 through aws-sdk-go-v2, OpenStack through gophercloud/v2),
+# prints the throughput ratio simulator / bare handler against
 # the goal of at least 0.5; then it times one full conformance run per
 # provider against the goal of at most 60 s warm. Extra arguments go to
 # `go test`.
@@ -37,7 +38,7 @@ mkdir -p bin
 go build -o bin/machine-conformance ./cmd/machine-conformance
 echo
 printf "%-10s %10s %8s %s\n" provider "wall (s)" specs "goal <= 60 s"
-for provider in aws memory; do
+for provider in aws openstack memory; do
 	start=$(date +%s.%N)
 	log="$(bin/machine-conformance --provider="${provider}" --report-dir="_out/bench/${provider}" 2>&1)" || { echo "${log}" | tail -20; status=1; }
 	wall=$(awk -v a="${start}" -v b="$(date +%s.%N)" 'BEGIN { printf "%.1f", b - a }')

@@ -17,6 +17,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/ec2/types"
 
 	"github.com/machine-conformance/machine-conformance/simulators/core"
+	"github.com/machine-conformance/machine-conformance/simulators/world"
 	sim "github.com/machine-conformance/machine-conformance/simulators/ec2"
 )
 
@@ -96,7 +97,7 @@ func populated(b *testing.B, n int) (*sim.Server, *httptest.Server) {
 			ImageID: sim.DefaultImage.ID, Tags: map[string]string{"kubernetes.io/cluster/bench": "1",
 				"kubernetes.io/role/node": "1", "Name": fmt.Sprintf("m-%d", i)}})
 	}
-	rec := &recorder{next: sim.NewUnstartedServer(sim.Options{Cloud: cloud}), replies: map[string][]byte{}}
+	rec := &recorder{next: sim.NewUnstartedServer(sim.Options{Cloud: cloud, World: benchWorld()}), replies: map[string][]byte{}}
 	recording := httptest.NewServer(rec)
 	defer recording.Close()
 	client := benchClient(recording.URL)
@@ -106,7 +107,19 @@ func populated(b *testing.B, n int) (*sim.Server, *httptest.Server) {
 	if _, err := client.RunInstances(context.Background(), runInput()); err != nil {
 		b.Fatal(err)
 	}
-	return sim.NewServer(sim.Options{Cloud: cloud}), bareServer(rec.replies)
+	return sim.NewServer(sim.Options{Cloud: cloud, World: benchWorld()}), bareServer(rec.replies)
+}
+
+// benchWorld is the default world with room for the benchmark: it
+// launches more instances into one subnet than a /18 holds, and EC2, like
+// the simulator, refuses a launch into a full subnet. One subnet spans the
+// whole VPC, a /16 (EC2's largest), 65,531 addresses.
+func benchWorld() *world.World {
+	w := world.Default()
+	r := &w.Regions[0]
+	r.Subnets = r.Subnets[:1]
+	r.Subnets[0].CIDR = r.VPCs[0].CIDR
+	return &w
 }
 
 func benchBoth(b *testing.B, call func(c *ec2.Client, i, n int, simulator bool) error) {
