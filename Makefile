@@ -3,9 +3,10 @@ PROVIDER ?= aws
 CONTROLLER ?= reference
 CONTROLLER_COMMAND ?=
 SEEDS ?= 10
+N ?= 100
 SEED ?=
 
-.PHONY: conformance conformance-remote differential test test-short envtest-assets controller bench soak
+.PHONY: conformance conformance-remote differential bench-scale test test-short envtest-assets controller bench soak
 conformance:     ; CONTROLLER=$(CONTROLLER) CONTROLLER_COMMAND=$(CONTROLLER_COMMAND) hack/conformance.sh $(PROVIDER)
 differential:    ; hack/differential.sh $(PROVIDER)
 conformance-remote: ; hack/conformance-remote.sh
@@ -14,4 +15,5 @@ test-short:      ; hack/test.sh -short
 envtest-assets:  ; hack/envtest-assets.sh
 controller:      ; hack/build.sh
 bench:           ; hack/bench.sh
+bench-scale:     ; hack/bench-scale.sh $(N)
 soak:            ; SEEDS=$(SEEDS) SEED=$(SEED) hack/soak.sh

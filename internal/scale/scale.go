@@ -1,0 +1,267 @@
+// Package scale measures how fast the reference controller, a provider's
+// driver and its simulator take a MachineSet of N machines to Running and
+// back to none, on the embedded control plane, and how close that comes
+// to what this box's API server can take at all (measured in the same
+// run). cmd/bench-scale prints the result as one line beginning "scale:".
+//
+// It is a benchmark, never a test: nothing here asserts a time.
+package scale
+
+import (
+	"cmp"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"maps"
+	"net/http"
+	"sync/atomic"
+	"time"
+
+	"github.com/gardener/machine-controller-manager/pkg/apis/machine/v1alpha1"
+	corev1 "k8s.io/api/core/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/runtime"
+	"k8s.io/client-go/rest"
+	ctrl "sigs.k8s.io/controller-runtime"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+	metricsserver "sigs.k8s.io/controller-runtime/pkg/metrics/server"
+
+	"github.com/machine-conformance/machine-conformance/controller"
+	"github.com/machine-conformance/machine-conformance/internal/testcluster"
+	"github.com/machine-conformance/machine-conformance/providers"
+)
+
+// Options configure a run.
+type Options struct {
+	// N is the MachineSet's size. Required.
+	N int
+	// Provider must have a simulator that joins nodes.
+	Provider providers.Provider
+	// Cluster configures the embedded control plane.
+	Cluster testcluster.Options
+	// Progress receives a line every ProgressEvery; nil prints none.
+	Progress      io.Writer
+	ProgressEvery time.Duration
+	// Timeout bounds each of the two waits. Zero: 30 minutes.
+	Timeout time.Duration
+	// CeilingFor is how long the API server's ceiling is probed. Zero: 5 s.
+	CeilingFor time.Duration
+}
+
+// Result is what one run measured.
+type Result struct {
+	N                int
+	Running, Deleted time.Duration
+	// WritesPerMachine counts the controller's API writes (create, update,
+	// patch, delete) over the whole run, per machine.
+	WritesPerMachine float64
+	// WriteRate is the controller's writes per second while machines
+	// came up.
+	WriteRate float64
+	// PeakRSS is the peak resident memory of this process and its children
+	// (kube-apiserver, etcd), in bytes.
+	PeakRSS int64
+	// Ceiling is the API server's writes per second under the probe.
+	Ceiling float64
+}
+
+// String is the one "scale:" line.
+func (r Result) String() string {
+	return fmt.Sprintf("scale: %d machines Running in %.1f s (%.1f/s), deleted in %.1f s; %.1f API writes per machine; peak RSS %d MB; ceiling %.0f writes/s (%.0f%% used)",
+		r.N, r.Running.Seconds(), float64(r.N)/r.Running.Seconds(), r.Deleted.Seconds(), r.WritesPerMachine,
+		r.PeakRSS>>20, r.Ceiling, 100*r.WriteRate/r.Ceiling)
+}
+
+// Run starts the control plane, measures its ceiling, starts the
+// simulator, node joining and the reference controller, and times a
+// MachineSet of N up to Running and down to none.
+func Run(ctx context.Context, opts Options) (res Result, err error) {
+	if opts.N <= 0 {
+		return res, fmt.Errorf("scale: N must be positive, not %d", opts.N)
+	}
+	opts.Timeout = cmp.Or(opts.Timeout, 30*time.Minute)
+	opts.CeilingFor = cmp.Or(opts.CeilingFor, 5*time.Second)
+	opts.ProgressEvery = cmp.Or(opts.ProgressEvery, 5*time.Second)
+	if opts.Provider.NewSimulator == nil {
+		return res, fmt.Errorf("scale: provider %s has no simulator", opts.Provider.Name)
+	}
+	res.N = opts.N
+	var stops []func() error
+	defer func() {
+		for i := len(stops) - 1; i >= 0; i-- {
+			err = errors.Join(err, stops[i]())
+		}
+	}()
+	cluster, err := testcluster.Start(ctx, opts.Cluster)
+	if err != nil {
+		return res, err
+	}
+	stops = append(stops, cluster.Stop)
+	scheme := runtime.NewScheme()
+	if err := controller.AddToScheme(scheme); err != nil {
+		return res, err
+	}
+	fast := rest.CopyConfig(cluster.Config)
+	fast.QPS, fast.Burst = 5000, 10000 // the bench's own client must not be the wall
+	admin, err := client.New(fast, client.Options{Scheme: scheme})
+	if err != nil {
+		return res, err
+	}
+	if res.Ceiling, err = measureCeiling(ctx, admin, opts.CeilingFor); err != nil {
+		return res, err
+	}
+
+	sim, err := opts.Provider.NewSimulator(ctx)
+	if err != nil {
+		return res, err
+	}
+	stops = append(stops, sim.Close)
+	joiner, ok := sim.(providers.NodeJoiner)
+	if !ok {
+		return res, fmt.Errorf("scale: the %s simulator does not join nodes", opts.Provider.Name)
+	}
+	stopJoining, err := joiner.JoinNodes(cluster.Config, nil)
+	if err != nil {
+		return res, err
+	}
+	stops = append(stops, stopJoining)
+	ns := &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{GenerateName: "scale-"}}
+	if err := admin.Create(ctx, ns); err != nil {
+		return res, err
+	}
+	// The controller watches the run's namespace only: the probe's
+	// Machines stay behind (envtest has no namespace controller).
+	writes := &atomic.Int64{}
+	stopController, err := startController(ctx, opts.Provider, sim.Env(), cluster.Config, scheme, ns.Name, writes)
+	if err != nil {
+		return res, err
+	}
+	stops = append(stops, stopController)
+
+	ms, err := createMachineSet(ctx, admin, opts.Provider, ns.Name, int32(opts.N))
+	if err != nil {
+		return res, err
+	}
+	start := time.Now()
+	if err := waitFor(ctx, admin, ms.Namespace, "Running", opts, func(running, total int) bool { return running >= opts.N }); err != nil {
+		return res, err
+	}
+	res.Running = time.Since(start)
+	res.WriteRate = float64(writes.Load()) / res.Running.Seconds()
+
+	if err := setReplicas(ctx, admin, ms, 0); err != nil {
+		return res, err
+	}
+	start = time.Now()
+	if err := waitFor(ctx, admin, ms.Namespace, "left", opts, func(_, total int) bool { return total == 0 }); err != nil {
+		return res, err
+	}
+	res.Deleted = time.Since(start)
+	res.WritesPerMachine = float64(writes.Load()) / float64(opts.N)
+	res.PeakRSS = peakRSS()
+	return res, nil
+}
+
+// startController runs the reference controller as the conformance
+// harness does (real clock, its short poll and retry intervals), counting
+// every write it sends.
+func startController(ctx context.Context, p providers.Provider, env map[string]string, cfg *rest.Config,
+	scheme *runtime.Scheme, namespace string, writes *atomic.Int64) (func() error, error) {
+	d, err := p.NewDriver(ctx, maps.Clone(env))
+	if err != nil {
+		return nil, err
+	}
+	counted := rest.CopyConfig(cfg)
+	counted.Wrap(func(rt http.RoundTripper) http.RoundTripper { return countWrites{next: rt, writes: writes} })
+	mgr, err := ctrl.NewManager(counted, ctrl.Options{Scheme: scheme, Metrics: metricsserver.Options{BindAddress: "0"}})
+	if err != nil {
+		return nil, err
+	}
+	if _, err := controller.Setup(ctx, mgr, controller.Options{Driver: d, Namespace: namespace, PollInterval: 200 * time.Millisecond,
+		RetryInterval: 50 * time.Millisecond, SafetySweepPeriod: -1}); err != nil {
+		return nil, err
+	}
+	mctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- mgr.Start(mctx) }()
+	return func() error { cancel(); return <-done }, nil
+}
+
+// countWrites counts the requests that change the API server's state.
+type countWrites struct {
+	next   http.RoundTripper
+	writes *atomic.Int64
+}
+
+func (c countWrites) RoundTrip(r *http.Request) (*http.Response, error) {
+	switch r.Method {
+	case http.MethodPost, http.MethodPut, http.MethodPatch, http.MethodDelete:
+		c.writes.Add(1)
+	}
+	return c.next.RoundTrip(r)
+}
+
+func createMachineSet(ctx context.Context, c client.Client, p providers.Provider, namespace string, replicas int32) (*v1alpha1.MachineSet, error) {
+	ns := &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: namespace}}
+	secret := &corev1.Secret{ObjectMeta: metav1.ObjectMeta{Namespace: ns.Name, Name: "scale"}, Data: p.SampleSecret}
+	class := &v1alpha1.MachineClass{ObjectMeta: metav1.ObjectMeta{Namespace: ns.Name, Name: "scale"},
+		ProviderSpec: runtime.RawExtension{Raw: p.SampleProviderSpec}, Provider: p.MachineClassProvider(),
+		SecretRef: &corev1.SecretReference{Namespace: ns.Name, Name: "scale"}}
+	labels := map[string]string{"scale": ns.Name}
+	ms := &v1alpha1.MachineSet{ObjectMeta: metav1.ObjectMeta{Namespace: ns.Name, Name: "scale"},
+		Spec: v1alpha1.MachineSetSpec{Replicas: replicas, Selector: &metav1.LabelSelector{MatchLabels: labels},
+			MachineClass: v1alpha1.ClassSpec{Kind: "MachineClass", Name: "scale"},
+			Template: v1alpha1.MachineTemplateSpec{ObjectMeta: metav1.ObjectMeta{Labels: labels},
+				Spec: v1alpha1.MachineSpec{Class: v1alpha1.ClassSpec{Kind: "MachineClass", Name: "scale"}}}}}
+	for _, o := range []client.Object{secret, class, ms} {
+		if err := c.Create(ctx, o); err != nil {
+			return nil, fmt.Errorf("scale: creating %T %s: %w", o, o.GetName(), err)
+		}
+	}
+	return ms, nil
+}
+
+func setReplicas(ctx context.Context, c client.Client, ms *v1alpha1.MachineSet, replicas int32) error {
+	cur := &v1alpha1.MachineSet{}
+	if err := c.Get(ctx, client.ObjectKeyFromObject(ms), cur); err != nil {
+		return err
+	}
+	patch := client.MergeFrom(cur.DeepCopy())
+	cur.Spec.Replicas = replicas
+	return c.Patch(ctx, cur, patch)
+}
+
+// waitFor polls the namespace's Machines every 500 ms until done says so,
+// printing progress; it fails after opts.Timeout naming the counts.
+func waitFor(ctx context.Context, c client.Client, namespace, what string, opts Options, done func(running, total int) bool) error {
+	start, lastProgress := time.Now(), time.Now()
+	for {
+		list := &v1alpha1.MachineList{}
+		if err := c.List(ctx, list, client.InNamespace(namespace)); err != nil {
+			return err
+		}
+		running := 0
+		for _, m := range list.Items {
+			if m.Status.CurrentStatus.Phase == v1alpha1.MachineRunning {
+				running++
+			}
+		}
+		if done(running, len(list.Items)) {
+			return nil
+		}
+		if opts.Progress != nil && time.Since(lastProgress) >= opts.ProgressEvery {
+			fmt.Fprintf(opts.Progress, "scale: %d machines, %d Running, after %.0f s (waiting until %s)\n",
+				len(list.Items), running, time.Since(start).Seconds(), what)
+			lastProgress = time.Now()
+		}
+		if time.Since(start) > opts.Timeout {
+			return fmt.Errorf("scale: after %s, %d machines, %d Running: gave up waiting until %s", opts.Timeout, len(list.Items), running, what)
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(500 * time.Millisecond):
+		}
+	}
+}
