@@ -18,6 +18,7 @@ import (
 	"fmt"
 	"os"
 	"os/signal"
+	"runtime/pprof"
 	"syscall"
 	"time"
 
@@ -30,7 +31,20 @@ func main() {
 	n := flag.Int("n", 100, "machines in the MachineSet")
 	provider := flag.String("provider", "aws", "registered provider with a simulator")
 	timeout := flag.Duration("timeout", 30*time.Minute, "longest wait for Running, and for none")
+	cpuProfile := flag.String("cpuprofile", "", "write a CPU profile of this process (controller, driver, simulator, node joining) here")
 	flag.Parse()
+	if *cpuProfile != "" {
+		f, err := os.Create(*cpuProfile)
+		if err != nil {
+			fmt.Fprintln(os.Stderr, "bench-scale: --cpuprofile:", err)
+			os.Exit(2)
+		}
+		if err := pprof.StartCPUProfile(f); err != nil {
+			fmt.Fprintln(os.Stderr, "bench-scale: --cpuprofile:", err)
+			os.Exit(2)
+		}
+		defer pprof.StopCPUProfile()
+	}
 	ctrl.SetLogger(logr.Discard()) // the controller's logs are not what is measured
 	klog.SetLogger(logr.Discard())
 	p, err := providers.Get(*provider)
@@ -43,6 +57,7 @@ func main() {
 	res, err := scale.Run(ctx, scale.Options{N: *n, Provider: p, Progress: os.Stderr, Timeout: *timeout})
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "bench-scale:", err)
+		pprof.StopCPUProfile()
 		os.Exit(1)
 	}
 	fmt.Println(res)
