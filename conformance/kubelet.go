@@ -2,7 +2,6 @@ package conformance
 
 import (
 	"context"
-	"strings"
 	"time"
 
 	"github.com/gardener/machine-controller-manager/pkg/apis/machine/v1alpha1"
@@ -13,6 +12,7 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	"github.com/machine-conformance/machine-conformance/controller"
+	"github.com/machine-conformance/machine-conformance/internal/providerid"
 	"github.com/machine-conformance/machine-conformance/providers"
 )
 
@@ -33,20 +33,18 @@ func startKubelet(c client.Client, every time.Duration, held func(machineName st
 	return func() { cancel(); <-done }
 }
 
-// vmTruth reads the oracle once, by VM ID (a ProviderID's last segment,
-// whatever form the driver uses); nil without an oracle.
+// vmTruth reads the oracle once, by VM key (whatever form of ProviderID
+// the driver uses); nil without an oracle.
 func vmTruth(oracle providers.Oracle) map[string]providers.VMRecord {
 	if oracle == nil {
 		return nil
 	}
 	truth := map[string]providers.VMRecord{}
 	for _, vm := range oracle.Census() {
-		truth[vmIDOf(vm.ProviderID)] = vm
+		truth[providerid.VMKey(vm.ProviderID)] = vm
 	}
 	return truth
 }
-
-func vmIDOf(providerID string) string { return providerID[strings.LastIndex(providerID, "/")+1:] }
 
 func joinNodes(ctx context.Context, c client.Client, held func(string) bool, truth map[string]providers.VMRecord) {
 	machines := &v1alpha1.MachineList{}
@@ -58,7 +56,7 @@ func joinNodes(ctx context.Context, c client.Client, held func(string) bool, tru
 		if m.Spec.ProviderID == "" || name == "" || held(m.Name) || !m.DeletionTimestamp.IsZero() {
 			continue
 		}
-		if vm, known := truth[vmIDOf(m.Spec.ProviderID)]; known && !vm.Alive {
+		if vm, known := truth[providerid.VMKey(m.Spec.ProviderID)]; known && !vm.Alive {
 			leave(ctx, c, name, vm.Gone)
 			continue
 		}

@@ -17,8 +17,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/ec2/types"
 
 	"github.com/machine-conformance/machine-conformance/simulators/core"
-	"github.com/machine-conformance/machine-conformance/simulators/world"
 	sim "github.com/machine-conformance/machine-conformance/simulators/ec2"
+	"github.com/machine-conformance/machine-conformance/simulators/world"
 )
 
 // The benchmarks compare the simulator with a bare net/http handler, both
