@@ -28,6 +28,7 @@ import (
 	metricsserver "sigs.k8s.io/controller-runtime/pkg/metrics/server"
 
 	"github.com/machine-conformance/machine-conformance/controller"
+	"github.com/machine-conformance/machine-conformance/internal/sampleset"
 	"github.com/machine-conformance/machine-conformance/internal/testcluster"
 	"github.com/machine-conformance/machine-conformance/providers"
 )
@@ -139,7 +140,7 @@ func Run(ctx context.Context, opts Options) (res Result, err error) {
 	}
 	stops = append(stops, stopController)
 
-	ms, err := createMachineSet(ctx, admin, opts.Provider, ns.Name, int32(opts.N))
+	_, _, ms, err := sampleset.Create(ctx, admin, opts.Provider, ns.Name, "scale", int32(opts.N))
 	if err != nil {
 		return res, err
 	}
@@ -150,7 +151,7 @@ func Run(ctx context.Context, opts Options) (res Result, err error) {
 	res.Running = time.Since(start)
 	res.WriteRate = float64(writes.Load()) / res.Running.Seconds()
 
-	if err := setReplicas(ctx, admin, ms, 0); err != nil {
+	if err := sampleset.Scale(ctx, admin, ms, 0); err != nil {
 		return res, err
 	}
 	start = time.Now()
@@ -200,36 +201,6 @@ func (c countWrites) RoundTrip(r *http.Request) (*http.Response, error) {
 		c.writes.Add(1)
 	}
 	return c.next.RoundTrip(r)
-}
-
-func createMachineSet(ctx context.Context, c client.Client, p providers.Provider, namespace string, replicas int32) (*v1alpha1.MachineSet, error) {
-	ns := &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: namespace}}
-	secret := &corev1.Secret{ObjectMeta: metav1.ObjectMeta{Namespace: ns.Name, Name: "scale"}, Data: p.SampleSecret}
-	class := &v1alpha1.MachineClass{ObjectMeta: metav1.ObjectMeta{Namespace: ns.Name, Name: "scale"},
-		ProviderSpec: runtime.RawExtension{Raw: p.SampleProviderSpec}, Provider: p.MachineClassProvider(),
-		SecretRef: &corev1.SecretReference{Namespace: ns.Name, Name: "scale"}}
-	labels := map[string]string{"scale": ns.Name}
-	ms := &v1alpha1.MachineSet{ObjectMeta: metav1.ObjectMeta{Namespace: ns.Name, Name: "scale"},
-		Spec: v1alpha1.MachineSetSpec{Replicas: replicas, Selector: &metav1.LabelSelector{MatchLabels: labels},
-			MachineClass: v1alpha1.ClassSpec{Kind: "MachineClass", Name: "scale"},
-			Template: v1alpha1.MachineTemplateSpec{ObjectMeta: metav1.ObjectMeta{Labels: labels},
-				Spec: v1alpha1.MachineSpec{Class: v1alpha1.ClassSpec{Kind: "MachineClass", Name: "scale"}}}}}
-	for _, o := range []client.Object{secret, class, ms} {
-		if err := c.Create(ctx, o); err != nil {
-			return nil, fmt.Errorf("scale: creating %T %s: %w", o, o.GetName(), err)
-		}
-	}
-	return ms, nil
-}
-
-func setReplicas(ctx context.Context, c client.Client, ms *v1alpha1.MachineSet, replicas int32) error {
-	cur := &v1alpha1.MachineSet{}
-	if err := c.Get(ctx, client.ObjectKeyFromObject(ms), cur); err != nil {
-		return err
-	}
-	patch := client.MergeFrom(cur.DeepCopy())
-	cur.Spec.Replicas = replicas
-	return c.Patch(ctx, cur, patch)
 }
 
 // waitFor polls the namespace's Machines every 500 ms until done says so,

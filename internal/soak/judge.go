@@ -10,42 +10,10 @@ import (
 	"github.com/gardener/machine-controller-manager/pkg/util/provider/driver"
 	corev1 "k8s.io/api/core/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
-	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
-	"k8s.io/apimachinery/pkg/runtime"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	"github.com/machine-conformance/machine-conformance/internal/providerid"
 )
-
-func (r *Runner) createMachineSet(ctx context.Context, namespace string, replicas int32) (*v1alpha1.MachineClass, *corev1.Secret, *v1alpha1.MachineSet, error) {
-	p := r.opts.Provider
-	secret := &corev1.Secret{ObjectMeta: metav1.ObjectMeta{Namespace: namespace, Name: "soak"}, Data: p.SampleSecret}
-	class := &v1alpha1.MachineClass{ObjectMeta: metav1.ObjectMeta{Namespace: namespace, Name: "soak"},
-		ProviderSpec: runtime.RawExtension{Raw: p.SampleProviderSpec}, Provider: p.MachineClassProvider(),
-		SecretRef: &corev1.SecretReference{Namespace: namespace, Name: "soak"}}
-	labels := map[string]string{"soak": namespace}
-	ms := &v1alpha1.MachineSet{ObjectMeta: metav1.ObjectMeta{Namespace: namespace, Name: "soak"},
-		Spec: v1alpha1.MachineSetSpec{Replicas: replicas, Selector: &metav1.LabelSelector{MatchLabels: labels},
-			MachineClass: v1alpha1.ClassSpec{Kind: "MachineClass", Name: "soak"},
-			Template: v1alpha1.MachineTemplateSpec{ObjectMeta: metav1.ObjectMeta{Labels: labels},
-				Spec: v1alpha1.MachineSpec{Class: v1alpha1.ClassSpec{Kind: "MachineClass", Name: "soak"}}}}}
-	for _, o := range []client.Object{secret, class, ms} {
-		if err := r.admin.Create(ctx, o); err != nil {
-			return nil, nil, nil, fmt.Errorf("creating %T %s: %w", o, o.GetName(), err)
-		}
-	}
-	return class, secret, ms, nil
-}
-
-func (r *Runner) scale(ctx context.Context, ms *v1alpha1.MachineSet, replicas int32) error {
-	cur := &v1alpha1.MachineSet{}
-	if err := r.admin.Get(ctx, client.ObjectKeyFromObject(ms), cur); err != nil {
-		return err
-	}
-	patch := client.MergeFrom(cur.DeepCopy())
-	cur.Spec.Replicas = replicas
-	return r.admin.Patch(ctx, cur, patch)
-}
 
 // state is what the oracle and the API server say at one moment.
 type state struct {

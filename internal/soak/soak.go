@@ -26,6 +26,7 @@ import (
 	metricsserver "sigs.k8s.io/controller-runtime/pkg/metrics/server"
 
 	"github.com/machine-conformance/machine-conformance/controller"
+	"github.com/machine-conformance/machine-conformance/internal/sampleset"
 	"github.com/machine-conformance/machine-conformance/internal/testcluster"
 	"github.com/machine-conformance/machine-conformance/providers"
 )
@@ -175,7 +176,7 @@ func (r *Runner) play(ctx context.Context, seed uint64, s scenario, rng *rand.Ra
 	if err := r.admin.Create(ctx, ns); err != nil {
 		return []string{"creating namespace: " + err.Error()}, 0
 	}
-	class, secret, ms, err := r.createMachineSet(ctx, ns.Name, s.replicas)
+	secret, class, ms, err := sampleset.Create(ctx, r.admin, r.opts.Provider, ns.Name, "soak", s.replicas)
 	if err != nil {
 		return []string{err.Error()}, 0
 	}
@@ -187,7 +188,7 @@ func (r *Runner) play(ctx context.Context, seed uint64, s scenario, rng *rand.Ra
 	}
 	kills := 0
 	for _, phase := range []int32{s.replicas, 0} {
-		if err := r.scale(ctx, ms, phase); err != nil {
+		if err := sampleset.Scale(ctx, r.admin, ms, phase); err != nil {
 			run.kill()
 			restore()
 			return []string{err.Error()}, kills
