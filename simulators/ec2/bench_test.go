@@ -18,6 +18,7 @@ import (
 
 	"github.com/machine-conformance/machine-conformance/simulators/core"
 	sim "github.com/machine-conformance/machine-conformance/simulators/ec2"
+	"github.com/machine-conformance/machine-conformance/simulators/internal/benchkit"
 	"github.com/machine-conformance/machine-conformance/simulators/world"
 )
 
@@ -122,29 +123,15 @@ func benchWorld() *world.World {
 	return &w
 }
 
+// benchBoth compares the simulator with its bare replay, with 100 and
+// 10,000 VMs.
 func benchBoth(b *testing.B, call func(c *ec2.Client, i, n int, simulator bool) error) {
-	for _, n := range []int{100, 10000} {
+	benchkit.Compare(b, "vms", []int{100, 10000}, func(b *testing.B, n int) benchkit.Pair[*ec2.Client] {
 		srv, bare := populated(b, n)
-		for _, target := range []struct {
-			name string
-			url  string
-		}{{"bare", bare.URL}, {"simulator", srv.URL}} {
-			b.Run(fmt.Sprintf("vms=%d/%s", n, target.name), func(b *testing.B) {
-				client := benchClient(target.url)
-				b.SetParallelism(4)
-				b.ReportAllocs()
-				b.RunParallel(func(pb *testing.PB) {
-					for i := 0; pb.Next(); i++ {
-						if err := call(client, i, n, target.name == "simulator"); err != nil {
-							b.Fatal(err)
-						}
-					}
-				})
-			})
-		}
-		srv.Close()
-		bare.Close()
-	}
+		return benchkit.Pair[*ec2.Client]{SimulatorURL: srv.URL, BareURL: bare.URL,
+			Client: func(_ *testing.B, url string) *ec2.Client { return benchClient(url) },
+			Close:  func() { srv.Close(); bare.Close() }}
+	}, call)
 }
 
 // BenchmarkDescribeInstances runs describeInput against n VMs.

@@ -14,6 +14,7 @@ import (
 	"github.com/gophercloud/gophercloud/v2/openstack/compute/v2/servers"
 
 	"github.com/machine-conformance/machine-conformance/simulators/core"
+	"github.com/machine-conformance/machine-conformance/simulators/internal/benchkit"
 	sim "github.com/machine-conformance/machine-conformance/simulators/openstack"
 )
 
@@ -104,29 +105,15 @@ func populated(b *testing.B, n int) (*sim.Server, *httptest.Server) {
 	return srv, bareServer(rec.replies)
 }
 
+// benchBoth compares the simulator with its bare replay, with 100 and
+// 10,000 servers.
 func benchBoth(b *testing.B, call func(c *gophercloud.ServiceClient, i, n int, simulator bool) error) {
-	for _, n := range []int{100, 10000} {
+	benchkit.Compare(b, "servers", []int{100, 10000}, func(b *testing.B, n int) benchkit.Pair[*gophercloud.ServiceClient] {
 		srv, bare := populated(b, n)
-		for _, target := range []struct {
-			name string
-			url  string
-		}{{"bare", bare.URL}, {"simulator", srv.URL}} {
-			b.Run(fmt.Sprintf("servers=%d/%s", n, target.name), func(b *testing.B) {
-				client := benchClient(b, srv, target.url)
-				b.SetParallelism(4)
-				b.ReportAllocs()
-				b.RunParallel(func(pb *testing.PB) {
-					for i := 0; pb.Next(); i++ {
-						if err := call(client, i, n, target.name == "simulator"); err != nil {
-							b.Fatal(err)
-						}
-					}
-				})
-			})
-		}
-		srv.Close()
-		bare.Close()
-	}
+		return benchkit.Pair[*gophercloud.ServiceClient]{SimulatorURL: srv.URL, BareURL: bare.URL,
+			Client: func(b *testing.B, url string) *gophercloud.ServiceClient { return benchClient(b, srv, url) },
+			Close:  func() { srv.Close(); bare.Close() }}
+	}, call)
 }
 
 // BenchmarkListServers looks one machine up by name, as MCM's driver does
