@@ -66,10 +66,7 @@ var _ = describeGroup("lifecycle", func(env func() *harness) {
 		enforce(ruleLifecycle)
 		enforce(ruleCreateResponse)
 		m := h.createMachine(ctx, "lc-late", "lc-late")
-		if h.cfg.Controller != ControllerMCM { // MCM leaves the machine without a status until its class exists
-			Eventually(func() string { got, _ := h.machine(ctx, m.Name); return got.Status.LastOperation.Description },
-				h.cfg.Timeout, poll).Should(ContainSubstring("lc-late"), "the machine does not say it waits for its class")
-		}
+		h.waitUntilWaitingForClass(ctx, m.Name, "lc-late")
 		_, _, err := h.newClass(ctx, "lc-late")
 		Expect(err).NotTo(HaveOccurred())
 		h.waitForPhase(ctx, m.Name, v1alpha1.MachineRunning)

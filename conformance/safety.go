@@ -38,10 +38,7 @@ var _ = describeGroup("safety", func(env func() *harness) {
 		// In flight: the Machine exists without a ProviderID (its class is
 		// not there yet) while its VM already is.
 		inflight := h.createMachine(ctx, "safety-inflight", "safety-not-yet")
-		if h.cfg.Controller != ControllerMCM { // MCM writes no status while the class is missing
-			Eventually(func() string { got, _ := h.machine(ctx, inflight.Name); return got.Status.LastOperation.Description },
-				h.cfg.Timeout, poll).Should(ContainSubstring("safety-not-yet"), "the machine does not say it waits for its class")
-		}
+		h.waitUntilWaitingForClass(ctx, inflight.Name, "safety-not-yet")
 		inflightReq := sampleRequest(h, inflight.Name)
 		inflightReq.class.Name = "safety-carried"
 		inflightVM, err := inflightReq.create(ctx, h)

@@ -173,3 +173,15 @@ func (h *harness) waitForSetMachine(ctx context.Context, labels map[string]strin
 	}).WithContext(ctx).WithTimeout(h.cfg.Timeout).WithPolling(poll).Should(Succeed())
 	return found
 }
+
+// waitUntilWaitingForClass waits until the reference controller says, in
+// the machine's last operation, that it waits for its missing class.
+// MCM's controller writes no status while the class is missing, so with it
+// there is nothing to wait for.
+func (h *harness) waitUntilWaitingForClass(ctx context.Context, name, class string) {
+	if h.cfg.Controller == ControllerMCM {
+		return
+	}
+	Eventually(func() string { got, _ := h.machine(ctx, name); return got.Status.LastOperation.Description },
+		h.cfg.Timeout, poll).Should(ContainSubstring(class), "machine %s does not say it waits for its class %s", name, class)
+}
