@@ -162,7 +162,7 @@ func (h *harness) startController(ctx context.Context, scheme *runtime.Scheme) e
 	h.ctrl, err = controller.Setup(ctx, mgr, controller.Options{
 		Driver:            drivercalls.Wrap(h.driver, h.trace.record),
 		Clock:             h.clock,
-		PollInterval:      200 * time.Millisecond,
+		PollInterval:      5 * time.Second, // waits end by wake-ups on the clock and watch events
 		RetryInterval:     50 * time.Millisecond,
 		SafetySweepPeriod: -1, // specs sweep explicitly
 	})

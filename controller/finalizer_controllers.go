@@ -27,7 +27,7 @@ func (r *classReconciler) Reconcile(ctx context.Context, req ctrl.Request) (ctrl
 	}
 	machines := &v1alpha1.MachineList{}
 	if err := r.client.List(ctx, machines, client.InNamespace(cls.Namespace),
-		client.MatchingFields{indexMachineByClass: cls.Name}); err != nil {
+		client.MatchingFields{indexMachineByClass: cls.Name}, client.UnsafeDisableDeepCopy); err != nil { // read only
 		return ctrl.Result{}, err
 	}
 	users := make([]string, 0, len(machines.Items))

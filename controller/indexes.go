@@ -7,6 +7,7 @@ import (
 
 	"github.com/gardener/machine-controller-manager/pkg/apis/machine/v1alpha1"
 	corev1 "k8s.io/api/core/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/types"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 )
@@ -19,6 +20,9 @@ const (
 	indexMachineByClass    = "machine.spec.class.name"
 	indexMachineByNodeName = "machine.metadata.labels.node"
 	indexClassBySecret     = "machineclass.secretRefs"
+	// indexMachineByController: "which machines does this MachineSet
+	// control", by the UID in the machine's controller reference.
+	indexMachineByController = "machine.metadata.ownerReferences.controller.uid"
 )
 
 type fieldIndexer interface {
@@ -34,6 +38,7 @@ func addIndexes(ctx context.Context, idx fieldIndexer) error {
 		{&v1alpha1.Machine{}, indexMachineByClass, machineClassName},
 		{&v1alpha1.Machine{}, indexMachineByNodeName, machineNodeName},
 		{&v1alpha1.MachineClass{}, indexClassBySecret, classSecretKeys},
+		{&v1alpha1.Machine{}, indexMachineByController, controllerUID},
 	} {
 		if err := idx.IndexField(ctx, i.obj, i.field, i.extract); err != nil {
 			return err
@@ -52,6 +57,13 @@ func machineClassName(o client.Object) []string {
 func machineNodeName(o client.Object) []string {
 	if name := o.GetLabels()[NodeLabel]; name != "" {
 		return []string{name}
+	}
+	return nil
+}
+
+func controllerUID(o client.Object) []string {
+	if ref := metav1.GetControllerOf(o); ref != nil {
+		return []string{string(ref.UID)}
 	}
 	return nil
 }

@@ -103,7 +103,7 @@ func runningMachine(ctx context.Context, namespace, name string) (string, *corev
 		providerID, nodeName = m.Spec.ProviderID, m.Labels[NodeLabel]
 		return providerID
 	}, waitFor, poll).ShouldNot(BeEmpty())
-	Expect(phaseOf(ctx, namespace, name)()).To(Equal(v1alpha1.MachinePending))
+	Eventually(phaseOf(ctx, namespace, name), waitFor, poll).Should(Equal(v1alpha1.MachinePending)) // written after the provider ID
 	Expect(nodeName).To(Equal(namespace+"-"+name), "node label must hold the driver's NodeName")
 	node := registerNode(ctx, nodeName, providerID, corev1.ConditionTrue)
 	Eventually(phaseOf(ctx, namespace, name), waitFor, poll).Should(Equal(v1alpha1.MachineRunning))
@@ -130,6 +130,7 @@ var _ = Describe("machine lifecycle", func() {
 		namespace := newNamespace(ctx)
 		createMachine(ctx, namespace, "slow")
 		Eventually(func() string { m, _ := getMachine(ctx, namespace, "slow")(); return m.Spec.ProviderID }, waitFor, poll).ShouldNot(BeEmpty())
+		Eventually(phaseOf(ctx, namespace, "slow"), waitFor, poll).Should(Equal(v1alpha1.MachinePending))
 		Consistently(phaseOf(ctx, namespace, "slow"), 300*time.Millisecond, poll).Should(Equal(v1alpha1.MachinePending))
 		fakeTime.Step(DefaultCreationTimeout + time.Second)
 		Eventually(phaseOf(ctx, namespace, "slow"), waitFor, poll).Should(Equal(v1alpha1.MachineFailed))

@@ -30,11 +30,15 @@ type machineReconciler struct {
 	recorder eventRecorder
 	opts     Options
 	sweep    *SafetySweep // triggered on OutOfRange and machine deletion, as in MCM; nil in unit tests
+	wake     *wakeups     // ends waits on Options.Clock; nil in unit tests (they poll)
 	// deleteBlocked remembers, by machine UID, the inputs' version when
 	// DeleteMachine last failed with a code a human must fix: the delete is
 	// tried again after LongRetry, or at once when class or secret change,
 	// whatever else requeues the machine (see reconcileDelete).
 	deleteBlocked sync.Map
+	// released remembers, by machine UID, when this controller released the
+	// machine's finalizer (see releasedRecently).
+	released sync.Map
 }
 
 // Reconcile implements reconcile.Reconciler.

@@ -23,23 +23,15 @@ type vmIdentity struct {
 
 // reconcileCreate finds or creates the VM of a machine that has no provider
 // ID yet: GetMachineStatus first (adopting a VM that already exists, as MCM
-// does), then CreateMachine, then InitializeMachine. A failure of any of
+// does), then CreateMachine, then InitializeMachine; the machine turns
+// Pending once its VM is recorded. A failure of any of
 // them puts the machine in CrashLoopBackOff until the period MCM waits for
 // its code has passed (createFailed).
 func (r *machineReconciler) reconcileCreate(ctx context.Context, m *v1alpha1.Machine, in driverInputs) (ctrl.Result, error) {
-	now := r.opts.Clock.Now()
-	if m.Status.CurrentStatus.Phase == "" {
-		if err := r.patchStatus(ctx, m, func(m *v1alpha1.Machine) {
-			setPhase(m, v1alpha1.MachinePending, now)
-			setLastOperation(m, lastOp{typ: v1alpha1.MachineOperationCreate, state: v1alpha1.MachineStateProcessing,
-				desc: "Creating the VM"}, now)
-		}); err != nil {
-			return ctrl.Result{}, err
-		}
-		r.recorder.Eventf(m, nil, corev1.EventTypeNormal, "Pending", "Create", "Creating the VM through the driver")
-	}
+	// The phase stays empty until the VM exists, as under MCM: the safety
+	// sweep counts such a machine in flight and leaves its VM alone.
 	if wait := r.retryWait(m); wait > 0 {
-		return ctrl.Result{RequeueAfter: min(wait, r.opts.PollInterval)}, nil
+		return r.waitOnClock(m, wait), nil
 	}
 
 	vm, needsInit, ce := r.findOrCreateVM(ctx, m, in)
@@ -62,7 +54,7 @@ func (r *machineReconciler) reconcileCreate(ctx context.Context, m *v1alpha1.Mac
 	}
 	r.recorder.Eventf(m, nil, corev1.EventTypeNormal, "VMCreated", "Create",
 		"VM %s backs this machine; waiting for node %q to be Ready", vm.providerID, vm.nodeName)
-	return ctrl.Result{RequeueAfter: r.opts.PollInterval}, nil
+	return r.pollBefore(m, r.opts.creationTimeout(m)), nil // node events wake it sooner
 }
 
 // retryWait is how long a machine in CrashLoopBackOff still waits, on
@@ -102,7 +94,7 @@ func (r *machineReconciler) createFailed(ctx context.Context, m *v1alpha1.Machin
 	if ce.Code == codes.OutOfRange && r.sweep != nil {
 		r.sweep.Trigger() // several VMs for one machine: the safety sweep sorts them out
 	}
-	return ctrl.Result{RequeueAfter: min(period, r.opts.PollInterval)}, nil
+	return r.waitOnClock(m, period), nil
 }
 
 // findOrCreateVM returns the machine's VM and whether it still needs

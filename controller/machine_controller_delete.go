@@ -20,12 +20,11 @@ import (
 // a provider ID: a create may have committed before failing), then the Node,
 // then releases the machine's finalizer. Node drain is out of scope.
 func (r *machineReconciler) reconcileDelete(ctx context.Context, m *v1alpha1.Machine) (ctrl.Result, error) {
-	if !controllerutil.ContainsFinalizer(m, MachineFinalizer) {
+	if !controllerutil.ContainsFinalizer(m, MachineFinalizer) || r.releasedRecently(m) {
 		return ctrl.Result{}, nil
 	}
 	now := r.opts.Clock.Now()
 	if m.Status.CurrentStatus.Phase != v1alpha1.MachineTerminating {
-		r.recorder.Eventf(m, nil, corev1.EventTypeNormal, "Terminating", "Delete", "Deleting the VM through the driver")
 		if err := r.patchStatus(ctx, m, func(m *v1alpha1.Machine) {
 			setPhase(m, v1alpha1.MachineTerminating, now)
 			setLastOperation(m, lastOp{typ: v1alpha1.MachineOperationDelete, state: v1alpha1.MachineStateProcessing,
@@ -51,7 +50,7 @@ func (r *machineReconciler) reconcileDelete(ctx context.Context, m *v1alpha1.Mac
 	}
 	callCtx, cancel := r.callContext(ctx)
 	defer cancel()
-	resp, err := r.opts.Driver.DeleteMachine(callCtx, &driver.DeleteMachineRequest{
+	_, err = r.opts.Driver.DeleteMachine(callCtx, &driver.DeleteMachineRequest{
 		Machine: m, MachineClass: in.class, Secret: in.secret})
 	// NotFound: the VM is gone already, which is what we wanted (MCM agrees).
 	if ce := classify(opDelete, err); ce != nil && ce.Code != codes.NotFound {
@@ -72,11 +71,8 @@ func (r *machineReconciler) reconcileDelete(ctx context.Context, m *v1alpha1.Mac
 		return ctrl.Result{RequeueAfter: r.opts.LongRetry}, r.recordDeleteProblem(ctx, m, msg, ce.Code.String())
 	}
 	r.deleteBlocked.Delete(m.UID)
-	if resp != nil && resp.LastKnownState != "" {
-		if err := r.patchStatus(ctx, m, func(m *v1alpha1.Machine) { m.Status.LastKnownState = resp.LastKnownState }); err != nil {
-			return ctrl.Result{}, err
-		}
-	}
+	// The VM is gone, and the machine follows in a moment: DeleteMachine's
+	// LastKnownState (for retrying a delete) is not written.
 	if err := r.deleteNode(ctx, m); err != nil {
 		return ctrl.Result{}, err
 	}
@@ -85,6 +81,7 @@ func (r *machineReconciler) reconcileDelete(ctx context.Context, m *v1alpha1.Mac
 	if err := r.client.Update(ctx, m); err != nil {
 		return ctrl.Result{}, err
 	}
+	r.released.Store(m.UID, r.opts.Clock.Now())
 	if r.sweep != nil {
 		r.sweep.Trigger() // as MCM sweeps on every machine deletion
 	}
@@ -153,4 +150,23 @@ func (r *machineReconciler) deleteNode(ctx context.Context, m *v1alpha1.Machine)
 		return fmt.Errorf("deleting node %s of machine %s/%s: %w", node.Name, m.Namespace, m.Name, err)
 	}
 	return nil
+}
+
+// releaseMemory is how long, on Clock, a machine whose finalizer was
+// released is remembered: long enough for the cache to show it gone.
+const releaseMemory = time.Minute
+
+// releasedRecently says whether this controller released m's finalizer a
+// moment ago, so m is a lagging cache's copy of a machine that is gone:
+// deleting its VM and node again would only cost calls that answer NotFound.
+func (r *machineReconciler) releasedRecently(m *v1alpha1.Machine) bool {
+	at, ok := r.released.Load(m.UID)
+	if !ok {
+		return false
+	}
+	if r.opts.Clock.Since(at.(time.Time)) > releaseMemory {
+		r.released.Delete(m.UID)
+		return false
+	}
+	return true
 }

@@ -12,6 +12,12 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/controller/controllerutil"
 )
 
+// waitReasonAfter is how long, on Clock, a Pending machine waits for its
+// node before the status says what it waits for: every node takes a few
+// moments to register and turn Ready, and writing each of those steps
+// would cost the API server two writes per machine for nothing.
+const waitReasonAfter = 5 * time.Second
+
 // reconcileNode follows a machine whose VM exists, as MCM does: Pending
 // until its Node is healthy (Ready, none of the bad node conditions, no
 // critical-components-not-ready taint), then Running; Unknown while it is
@@ -49,9 +55,11 @@ func (r *machineReconciler) reconcileNode(ctx context.Context, m *v1alpha1.Machi
 		if res, done, err := r.checkCreationTimeout(ctx, m); done {
 			return res, err
 		}
-		// Say what the machine waits for, writing only when that changes.
+		// Say what the machine waits for, writing only when that changes,
+		// and not in the first moments every node takes to join.
 		desc := fmt.Sprintf("VM %s created; waiting: %s", m.Spec.ProviderID, why)
-		if m.Status.CurrentStatus.Phase != v1alpha1.MachinePending || m.Status.LastOperation.Description != desc {
+		if m.Status.CurrentStatus.Phase != v1alpha1.MachinePending ||
+			(m.Status.LastOperation.Description != desc && phaseAge(m, now) >= waitReasonAfter) {
 			if err := r.patchStatus(ctx, m, func(m *v1alpha1.Machine) {
 				setPhase(m, v1alpha1.MachinePending, now)
 				setLastOperation(m, lastOp{typ: v1alpha1.MachineOperationCreate, state: v1alpha1.MachineStateProcessing, desc: desc}, now)
@@ -113,7 +121,9 @@ func (r *machineReconciler) becomeRunning(ctx context.Context, m *v1alpha1.Machi
 			"the driver returned provider ID %s but node %s carries provider ID %s", m.Spec.ProviderID, node.Name, node.Spec.ProviderID)
 	}
 	now := r.opts.Clock.Now()
-	r.recorder.Eventf(m, node, corev1.EventTypeNormal, "Running", string(typ), "node %s is Ready", node.Name)
+	if typ != v1alpha1.MachineOperationCreate { // a recovery; a new machine's status says it all
+		r.recorder.Eventf(m, node, corev1.EventTypeNormal, "Running", string(typ), "node %s is Ready", node.Name)
+	}
 	return r.patchStatus(ctx, m, func(m *v1alpha1.Machine) {
 		setPhase(m, v1alpha1.MachineRunning, now)
 		setLastOperation(m, lastOp{typ: typ, state: v1alpha1.MachineStateSuccessful,
@@ -122,13 +132,24 @@ func (r *machineReconciler) becomeRunning(ctx context.Context, m *v1alpha1.Machi
 }
 
 // pollBefore requeues in time to notice the phase's timeout on the injected
-// clock, and no later than PollInterval in real time.
+// clock (a wake-up), and no later than PollInterval in real time.
 func (r *machineReconciler) pollBefore(m *v1alpha1.Machine, timeout time.Duration) ctrl.Result {
-	left := timeout - phaseAge(m, r.opts.Clock.Now())
-	if left <= 0 || left > r.opts.PollInterval {
-		left = r.opts.PollInterval
+	return r.waitOnClock(m, timeout-phaseAge(m, r.opts.Clock.Now()))
+}
+
+// waitOnClock requeues the machine once d has passed on Options.Clock. With
+// wake-ups (the controller's, not unit tests') that is a timer on the clock,
+// and polling every PollInterval in real time is only a safety net;
+// without, it polls at the shorter of the two.
+func (r *machineReconciler) waitOnClock(m *v1alpha1.Machine, d time.Duration) ctrl.Result {
+	if r.wake != nil {
+		r.wake.after(client.ObjectKeyFromObject(m), d)
+		return ctrl.Result{RequeueAfter: r.opts.PollInterval}
 	}
-	return ctrl.Result{RequeueAfter: left}
+	if d <= 0 || d > r.opts.PollInterval {
+		d = r.opts.PollInterval
+	}
+	return ctrl.Result{RequeueAfter: d}
 }
 
 // holdNode puts NodeFinalizer on the machine's node (again, if someone
@@ -166,7 +187,7 @@ func (r *machineReconciler) nodeFor(ctx context.Context, m *v1alpha1.Machine) (*
 // initialization asked to be retried.
 func (r *machineReconciler) retryInitialization(ctx context.Context, m *v1alpha1.Machine, in driverInputs) (ctrl.Result, bool, error) {
 	if wait := r.retryWait(m); wait > 0 {
-		return ctrl.Result{RequeueAfter: min(wait, r.opts.PollInterval)}, true, nil
+		return r.waitOnClock(m, wait), true, nil
 	}
 	vm, ce := r.initialize(ctx, m, in, m.Spec.ProviderID)
 	if ce != nil {

@@ -34,6 +34,7 @@ func TestNodeFoundByNodeLabel(t *testing.T) {
 			if _, err := f.reconcile("node-1"); err != nil { // create
 				t.Fatal(err)
 			}
+			f.clock.Step(waitReasonAfter)                    // the status names what it waits for after a few moments
 			if _, err := f.reconcile("node-1"); err != nil { // look for the node
 				t.Fatal(err)
 			}

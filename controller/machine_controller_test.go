@@ -148,8 +148,8 @@ func TestCreateRecordsVMAndWaitsForNode(t *testing.T) {
 	if m.Status.CurrentStatus.Phase != v1alpha1.MachinePending || m.Status.LastKnownState != "created" {
 		t.Errorf("status %+v", m.Status)
 	}
-	if ev := f.drainEvents(); !hasEvent(ev, "Normal Pending") || !hasEvent(ev, "Normal VMCreated") {
-		t.Errorf("phase events missing: %q", ev)
+	if ev := f.drainEvents(); !hasEvent(ev, "Normal VMCreated") || hasEvent(ev, "Normal Pending") {
+		t.Errorf("want one VMCreated event and none for the create starting, got %q", ev)
 	}
 	if !strings.Contains(strings.Join(m.Finalizers, ","), MachineFinalizer) {
 		t.Errorf("finalizer missing: %v", m.Finalizers)

@@ -17,6 +17,7 @@ const (
 	DefaultPollInterval      = 30 * time.Second
 	DefaultDriverCallTimeout = 5 * time.Minute
 	DefaultRetryInterval     = 5 * time.Second
+	DefaultWorkers           = 50
 )
 
 // Options configure the reference controller. The zero value of every field
@@ -26,7 +27,10 @@ type Options struct {
 	Driver driver.Driver
 
 	// Namespace restricts the controller to Machines, MachineSets and
-	// MachineClasses in one namespace. Empty means all namespaces.
+	// MachineClasses in one namespace. Empty means all namespaces. The
+	// manager's cache should watch that namespace only too (see
+	// cache.Options.DefaultNamespaces): the controller ignores the rest,
+	// but a cache of every namespace still costs memory.
 	Namespace string
 
 	// Clock decides every timeout and drives the safety sweep.
@@ -47,8 +51,10 @@ type Options struct {
 	SafetySweepPeriod time.Duration
 
 	// PollInterval is the longest real time a Pending or Unknown machine waits
-	// before its timeouts are checked again against Clock. Zero means
-	// DefaultPollInterval (30 s). Tests that step a fake clock use a short one.
+	// before it is looked at again. Its timeouts and retry periods end by
+	// timers on Clock (a fake clock's step ends them too), and node, class
+	// and secret events wake it, so this is a safety net. Zero means
+	// DefaultPollInterval (30 s).
 	PollInterval time.Duration
 
 	// RetryInterval is the first delay before retrying a driver call that
@@ -67,6 +73,11 @@ type Options struct {
 	// --resource-exhausted-retry) ResourceExhausted; LongRetry (zero:
 	// 10 min) a DeleteMachine that failed with a code needing a human.
 	ShortRetry, MediumRetry, LongRetry, ResourceExhaustedRetry time.Duration
+
+	// Workers is how many machines are reconciled at once (MCM's
+	// --concurrent-syncs); driver calls of different machines overlap, those
+	// of one machine never do. Zero means DefaultWorkers (50, as MCM).
+	Workers int
 
 	// NodeConditions make a node unhealthy when True or Unknown (MCM's
 	// --node-conditions); a Machine's spec.nodeConditions overrides them.
@@ -94,6 +105,7 @@ func (o Options) withDefaults() (Options, error) {
 	o.MediumRetry = cmp.Or(o.MediumRetry, DefaultMediumRetry)
 	o.LongRetry = cmp.Or(o.LongRetry, DefaultLongRetry)
 	o.ResourceExhaustedRetry = cmp.Or(o.ResourceExhaustedRetry, DefaultResourceExhaustedRetry)
+	o.Workers = cmp.Or(o.Workers, DefaultWorkers)
 	if o.NodeConditions == nil {
 		o.NodeConditions = DefaultNodeConditions
 	}

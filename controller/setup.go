@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"time"
 
 	"github.com/gardener/machine-controller-manager/pkg/apis/machine/v1alpha1"
 	corev1 "k8s.io/api/core/v1"
@@ -12,9 +13,11 @@ import (
 	"k8s.io/client-go/util/workqueue"
 	ctrl "sigs.k8s.io/controller-runtime"
 	"sigs.k8s.io/controller-runtime/pkg/builder"
+	"sigs.k8s.io/controller-runtime/pkg/client"
 	crcontroller "sigs.k8s.io/controller-runtime/pkg/controller"
 	"sigs.k8s.io/controller-runtime/pkg/handler"
 	"sigs.k8s.io/controller-runtime/pkg/manager"
+	"sigs.k8s.io/controller-runtime/pkg/predicate"
 	"sigs.k8s.io/controller-runtime/pkg/reconcile"
 )
 
@@ -59,23 +62,30 @@ func Setup(ctx context.Context, mgr manager.Manager, opts Options) (*Controller,
 		return nil, err
 	}
 	cl := mgr.GetClient()
+	// Options.Namespace holds whatever the manager's cache watches.
+	inScope := predicate.NewPredicateFuncs(func(o client.Object) bool {
+		return opts.Namespace == "" || o.GetNamespace() == opts.Namespace
+	})
 	limiter := workqueue.NewTypedItemExponentialFailureRateLimiter[reconcile.Request](opts.RetryInterval, 10*opts.PollInterval)
 
 	c.SafetySweep = &SafetySweep{reader: mgr.GetAPIReader(), client: cl, recorder: rec, opts: opts, trigger: make(chan struct{}, 1)}
-	mr := &machineReconciler{client: cl, reader: mgr.GetAPIReader(), recorder: rec, opts: opts, sweep: c.SafetySweep}
+	wake := newWakeups(opts.Clock)
+	mr := &machineReconciler{client: cl, reader: mgr.GetAPIReader(), recorder: rec, opts: opts, sweep: c.SafetySweep, wake: wake}
 	if err := ctrl.NewControllerManagedBy(mgr).Named("machine").
-		For(&v1alpha1.Machine{}, builder.WithPredicates(machineChanged{})).
-		Watches(&corev1.Node{}, handler.EnqueueRequestsFromMapFunc(mapByIndex(cl, &v1alpha1.MachineList{}, indexMachineByNodeName, nodeName))).
+		For(&v1alpha1.Machine{}, builder.WithPredicates(inScope, machineChanged{})).
+		Watches(&corev1.Node{}, handler.EnqueueRequestsFromMapFunc(mapByIndex(cl, &v1alpha1.MachineList{}, indexMachineByNodeName, nodeName)),
+			builder.WithPredicates(nodeChanged{})).
 		Watches(&v1alpha1.MachineClass{}, handler.EnqueueRequestsFromMapFunc(mapClassToMachines(cl))).
 		Watches(&corev1.Secret{}, handler.EnqueueRequestsFromMapFunc(mapSecretToMachines(cl))).
-		WithOptions(crcontroller.Options{RateLimiter: limiter}).
-		Complete(mr); err != nil {
+		WatchesRawSource(wake.source()).
+		WithOptions(crcontroller.Options{RateLimiter: limiter, MaxConcurrentReconciles: opts.Workers}).
+		Complete(inNamespace(opts.Namespace, mr)); err != nil {
 		return nil, err
 	}
 	if err := ctrl.NewControllerManagedBy(mgr).Named("machineclass").
-		For(&v1alpha1.MachineClass{}).
-		Watches(&v1alpha1.Machine{}, handler.EnqueueRequestsFromMapFunc(mapMachineToClass)).
-		Complete(&classReconciler{client: cl, recorder: rec}); err != nil {
+		For(&v1alpha1.MachineClass{}, builder.WithPredicates(inScope)).
+		Watches(&v1alpha1.Machine{}, handler.EnqueueRequestsFromMapFunc(mapMachineToClass), builder.WithPredicates(inScope, classUseChanged{})).
+		Complete(inNamespace(opts.Namespace, &classReconciler{client: cl, recorder: rec})); err != nil {
 		return nil, err
 	}
 	if err := ctrl.NewControllerManagedBy(mgr).Named("secret").
@@ -85,10 +95,11 @@ func Setup(ctx context.Context, mgr manager.Manager, opts Options) (*Controller,
 		return nil, err
 	}
 	if slices.Contains(served, "MachineSet") {
+		pending := newPendingChanges(time.Now) // real time: it bounds a lost watch event, not a contract wait
 		if err := ctrl.NewControllerManagedBy(mgr).Named("machineset").
-			For(&v1alpha1.MachineSet{}).
-			Owns(&v1alpha1.Machine{}).
-			Complete(&machineSetReconciler{client: cl, reader: mgr.GetAPIReader(), scheme: mgr.GetScheme(), recorder: rec}); err != nil {
+			For(&v1alpha1.MachineSet{}, builder.WithPredicates(inScope)).
+			Watches(&v1alpha1.Machine{}, ownedMachineEvents(pending), builder.WithPredicates(inScope)).
+			Complete(inNamespace(opts.Namespace, &machineSetReconciler{client: cl, scheme: mgr.GetScheme(), recorder: rec, pending: pending})); err != nil {
 			return nil, err
 		}
 	} else {
@@ -115,4 +126,18 @@ func servedKinds(mapper meta.RESTMapper, kinds ...string) ([]string, error) {
 		}
 	}
 	return served, nil
+}
+
+// inNamespace keeps r to requests in namespace (all when it is empty),
+// whatever the manager's cache watches and the watches map to.
+func inNamespace(namespace string, r reconcile.Reconciler) reconcile.Reconciler {
+	if namespace == "" {
+		return r
+	}
+	return reconcile.Func(func(ctx context.Context, req reconcile.Request) (reconcile.Result, error) {
+		if req.Namespace != namespace {
+			return reconcile.Result{}, nil
+		}
+		return r.Reconcile(ctx, req)
+	})
 }

@@ -70,9 +70,11 @@ var _ = BeforeSuite(func() {
 	cloud = newMemCloud()
 	fakeTime = clocktesting.NewFakeClock(time.Now())
 	ctrlr, err = Setup(ctx, mgr, Options{
-		Driver:            cloud,
-		Clock:             fakeTime,
-		PollInterval:      100 * time.Millisecond,
+		Driver: cloud,
+		Clock:  fakeTime,
+		// Long on purpose: every wait must end by a wake-up on the fake
+		// clock or a watch event, never by polling.
+		PollInterval:      10 * time.Second,
 		RetryInterval:     20 * time.Millisecond,
 		SafetySweepPeriod: -1, // specs call Sweep themselves
 	})

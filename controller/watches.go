@@ -3,8 +3,10 @@ package controller
 import (
 	"context"
 	"maps"
+	"slices"
 
 	"github.com/gardener/machine-controller-manager/pkg/apis/machine/v1alpha1"
+	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/types"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 	"sigs.k8s.io/controller-runtime/pkg/event"
@@ -34,6 +36,45 @@ func (machineChanged) Update(e event.UpdateEvent) bool {
 func (machineChanged) Create(event.CreateEvent) bool   { return true }
 func (machineChanged) Delete(event.DeleteEvent) bool   { return true }
 func (machineChanged) Generic(event.GenericEvent) bool { return true }
+
+// nodeChanged lets through the Node updates a machine's health or
+// deletion depends on: condition statuses, taints, deletion, our finalizer
+// stripped, and provider ID. A kubelet's heartbeat (a condition's
+// timestamps) is not one, nor our own finalizer being added.
+type nodeChanged struct{ predicate.Funcs }
+
+func (nodeChanged) Update(e event.UpdateEvent) bool {
+	o, ok1 := e.ObjectOld.(*corev1.Node)
+	n, ok2 := e.ObjectNew.(*corev1.Node)
+	if !ok1 || !ok2 {
+		return true
+	}
+	return !o.DeletionTimestamp.Equal(n.DeletionTimestamp) ||
+		(slices.Contains(o.Finalizers, NodeFinalizer) && !slices.Contains(n.Finalizers, NodeFinalizer)) || // stripped, not our own add
+		o.Spec.ProviderID != n.Spec.ProviderID ||
+		!slices.EqualFunc(o.Spec.Taints, n.Spec.Taints, func(a, b corev1.Taint) bool { return a.MatchTaint(&b) && a.Value == b.Value }) ||
+		!slices.EqualFunc(o.Status.Conditions, n.Status.Conditions, func(a, b corev1.NodeCondition) bool {
+			return a.Type == b.Type && a.Status == b.Status
+		})
+}
+
+func (nodeChanged) Create(event.CreateEvent) bool   { return true }
+func (nodeChanged) Delete(event.DeleteEvent) bool   { return true }
+func (nodeChanged) Generic(event.GenericEvent) bool { return true }
+
+// classUseChanged lets through the Machine events that can change whether
+// a class is in use: a machine appears, goes, or names another class.
+type classUseChanged struct{ predicate.Funcs }
+
+func (classUseChanged) Update(e event.UpdateEvent) bool {
+	o, ok1 := e.ObjectOld.(*v1alpha1.Machine)
+	n, ok2 := e.ObjectNew.(*v1alpha1.Machine)
+	return !ok1 || !ok2 || o.Spec.Class.Name != n.Spec.Class.Name
+}
+
+func (classUseChanged) Create(event.CreateEvent) bool   { return true }
+func (classUseChanged) Delete(event.DeleteEvent) bool   { return true }
+func (classUseChanged) Generic(event.GenericEvent) bool { return true }
 
 // mapByIndex maps an object to the machines whose indexed field equals the
 // value extract reads from it (a node to the machines labelled with its name).

@@ -60,5 +60,7 @@ func main() {
 		pprof.StopCPUProfile()
 		os.Exit(1)
 	}
+	fmt.Fprintf(os.Stderr, "scale: writes per machine by request: %v\n", res.WritesByRequest)
+	fmt.Fprintf(os.Stderr, "scale: reconcilers: %v\n", res.Timings)
 	fmt.Println(res)
 }

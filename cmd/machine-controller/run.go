@@ -29,8 +29,20 @@ type config struct {
 	namespace      string
 	metricsAddress string
 	leaderElect    bool
+	kubeAPIQPS     float64
+	kubeAPIBurst   int
 	opts           controller.Options
 }
+
+// Client-side limits on the controller's API requests. client-go's own
+// defaults (5 requests/s, bursts of 10) hold a controller of hundreds of
+// machines to a crawl; these match what one API server takes from one
+// controller with room to spare, and API priority and fairness still
+// protects the server.
+const (
+	defaultKubeAPIQPS   = 200
+	defaultKubeAPIBurst = 400
+)
 
 func parseFlags(args []string, out io.Writer) (config, error) {
 	var c config
@@ -45,11 +57,20 @@ func parseFlags(args []string, out io.Writer) (config, error) {
 	fs.DurationVar(&c.opts.HealthTimeout, "health-timeout", controller.DefaultHealthTimeout, "Unknown longer than this fails a machine")
 	fs.DurationVar(&c.opts.SafetySweepPeriod, "safety-sweep-period", controller.DefaultSafetySweepPeriod, "orphan-VM sweep period; negative disables")
 	fs.DurationVar(&c.opts.DriverCallTimeout, "driver-call-timeout", controller.DefaultDriverCallTimeout, "deadline of each driver call")
+	fs.IntVar(&c.opts.Workers, "workers", controller.DefaultWorkers, "machines reconciled at once (MCM's --concurrent-syncs)")
+	fs.Float64Var(&c.kubeAPIQPS, "kube-api-qps", defaultKubeAPIQPS, "API requests per second the controller may send")
+	fs.IntVar(&c.kubeAPIBurst, "kube-api-burst", defaultKubeAPIBurst, "API requests the controller may send at once above --kube-api-qps")
 	if err := fs.Parse(args); err != nil {
 		return c, err
 	}
 	if c.provider == "" {
 		return c, fmt.Errorf("--provider is required; known providers: %v", providers.Names())
+	}
+	if c.opts.Workers < 1 {
+		return c, fmt.Errorf("--workers must be at least 1, not %d", c.opts.Workers)
+	}
+	if c.kubeAPIQPS <= 0 || c.kubeAPIBurst < 1 {
+		return c, fmt.Errorf("--kube-api-qps (%g) and --kube-api-burst (%d) must be positive", c.kubeAPIQPS, c.kubeAPIBurst)
 	}
 	if c.leaderElect && c.namespace == "" {
 		return c, errors.New("--leader-elect needs --namespace for its Lease")
@@ -81,6 +102,7 @@ func run(ctx context.Context, args []string, env map[string]string) error {
 	if err != nil {
 		return err
 	}
+	restCfg.QPS, restCfg.Burst = float32(c.kubeAPIQPS), c.kubeAPIBurst
 	scheme := runtime.NewScheme()
 	if err := controller.AddToScheme(scheme); err != nil {
 		return err

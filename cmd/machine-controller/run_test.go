@@ -17,7 +17,9 @@ func TestParseFlags(t *testing.T) {
 		{"no provider", nil, "--provider is required"},
 		{"leader election without namespace", []string{"--provider=x", "--leader-elect"}, "--leader-elect needs --namespace"},
 		{"bad duration", []string{"--provider=x", "--health-timeout=soon"}, "invalid value"},
-		{"ok", []string{"--provider=x", "--namespace=ns", "--creation-timeout=1m"}, ""},
+		{"no workers", []string{"--provider=x", "--workers=0"}, "--workers must be at least 1"},
+		{"zero qps", []string{"--provider=x", "--kube-api-qps=0"}, "--kube-api-qps (0) and --kube-api-burst (400) must be positive"},
+		{"ok", []string{"--provider=x", "--namespace=ns", "--creation-timeout=1m", "--workers=3", "--kube-api-qps=50"}, ""},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -27,7 +29,7 @@ func TestParseFlags(t *testing.T) {
 				if err != nil {
 					t.Fatal(err)
 				}
-				if c.opts.CreationTimeout != time.Minute || c.opts.Namespace != "ns" {
+				if c.opts.CreationTimeout != time.Minute || c.opts.Namespace != "ns" || c.opts.Workers != 3 || c.kubeAPIQPS != 50 || c.kubeAPIBurst != defaultKubeAPIBurst {
 					t.Errorf("options not bound: %+v", c.opts)
 				}
 				return

@@ -4,6 +4,14 @@
 // renewed as heartbeat; when the VM dies (shutting-down, terminated) the
 // node turns NotReady; when the VM vanishes, node and Lease disappear.
 //
+// It costs the API server what kubelets cost it, or less: a node's status
+// is written when it changes (and looked at every StatusEvery, so a node
+// someone deleted registers again), its Lease is renewed every Heartbeat
+// from the copy last written, with no read, and registrations run a few
+// at a time. Lease renewals stay within MaxRenewalsPerSecond: a simulated
+// cluster too big for that renews less often and says so in each Lease's
+// duration, so its nodes never look expired.
+//
 // We wrote a small registrar instead of embedding KWOK: for Nodes only it
 // is deterministic, adds no dependencies (KWOK brings ~33 modules and an
 // unstable Go API) and needs no kubeconfig file. KWOK earns its weight only
@@ -11,12 +19,14 @@
 package nodes
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
 	"sync"
 	"time"
 
+	coordinationv1 "k8s.io/api/coordination/v1"
 	"k8s.io/client-go/kubernetes"
 	"k8s.io/client-go/rest"
 
@@ -44,9 +54,21 @@ type Options struct {
 	// Interval is how often, in real time, VMs are compared with Nodes.
 	// Zero means 200 ms.
 	Interval time.Duration
-	// Heartbeat is how often, in real time, Leases and Ready conditions are
-	// renewed. Zero means 10 s.
+	// Heartbeat is how often, in real time, a Lease is renewed (a
+	// kubelet's renew interval). Zero means 10 s.
 	Heartbeat time.Duration
+	// StatusEvery is how often, in real time, a joined node is read back,
+	// registered again if deleted and made Ready again if someone changed
+	// that. Zero means 1 minute.
+	StatusEvery time.Duration
+	// MaxRenewalsPerSecond bounds Lease renewals of all nodes together;
+	// beyond Heartbeat × MaxRenewalsPerSecond nodes, each renews less
+	// often. Zero means 20: real kubelets of 1,000 nodes renew 100 times a
+	// second, a fifth of what this box's API server takes in all, and
+	// nothing that runs beside the simulator reads Leases.
+	MaxRenewalsPerSecond int
+	// Workers is how many nodes are written to at once. Zero means 16.
+	Workers int
 }
 
 // Registrar keeps Nodes in step with VMs until stopped.
@@ -56,15 +78,21 @@ type Registrar struct {
 	cancel context.CancelFunc
 	done   chan struct{}
 
-	mu     sync.Mutex
-	joined map[string]*member // by VM ID
-	errs   []error
+	mu                 sync.Mutex
+	joined             map[string]*member // by VM ID
+	errs               []error
+	leaseNamespaceMade bool
 }
 
+// member is one VM's node as the registrar last wrote it. Only one worker
+// touches a member at a time (Sync hands each out once and waits).
 type member struct {
-	id       Identity
-	lastBeat time.Time
-	ready    bool
+	id         Identity
+	registered bool // node created and made Ready
+	ready      bool // the Ready condition last written is True
+	lease      *coordinationv1.Lease
+	lastLease  time.Time
+	lastStatus time.Time
 }
 
 // Start begins registering nodes; Stop ends it.
@@ -72,12 +100,11 @@ func Start(opts Options) (*Registrar, error) {
 	if opts.Config == nil || opts.Cloud == nil || opts.Identify == nil {
 		return nil, errors.New("nodes.Start: Options.Config, Cloud and Identify are required")
 	}
-	if opts.Interval == 0 {
-		opts.Interval = 200 * time.Millisecond
-	}
-	if opts.Heartbeat == 0 {
-		opts.Heartbeat = 10 * time.Second
-	}
+	opts.Interval = cmp.Or(opts.Interval, 200*time.Millisecond)
+	opts.Heartbeat = cmp.Or(opts.Heartbeat, 10*time.Second)
+	opts.StatusEvery = cmp.Or(opts.StatusEvery, time.Minute)
+	opts.MaxRenewalsPerSecond = cmp.Or(opts.MaxRenewalsPerSecond, 20)
+	opts.Workers = cmp.Or(opts.Workers, 16)
 	cs, err := kubernetes.NewForConfig(opts.Config)
 	if err != nil {
 		return nil, err
@@ -111,59 +138,83 @@ func (r *Registrar) loop(ctx context.Context) {
 	}
 }
 
-// Sync compares VMs with Nodes once; the loop calls it every Interval.
+// Sync compares VMs with Nodes once and does what is due, a few nodes at
+// a time; the loop calls it every Interval.
 func (r *Registrar) Sync(ctx context.Context) {
 	present := map[string]bool{}
+	var due []func()
+	r.mu.Lock()
+	renewEvery := r.renewInterval(len(r.joined))
+	r.mu.Unlock()
+	now := time.Now()
 	for _, vm := range r.opts.Cloud.Snapshot() {
 		id, ours := r.opts.Identify(vm)
 		if !ours || id.Name == "" {
 			continue // not this cluster's, or a VM without a node name (its kubelet cannot register)
 		}
 		present[vm.ID] = true
-		r.step(ctx, vm, id)
+		if work := r.dueWork(vm, id, now, renewEvery); work != nil {
+			due = append(due, func() { r.record(work(ctx)) })
+		}
 	}
 	r.mu.Lock()
-	var gone []*member
 	for vmID, m := range r.joined {
 		if !present[vmID] {
-			gone = append(gone, m)
 			delete(r.joined, vmID)
+			due = append(due, func() { r.record(r.leave(ctx, m.id)) })
 		}
 	}
 	r.mu.Unlock()
-	for _, m := range gone {
-		r.record(r.leave(ctx, m.id))
-	}
+	r.run(due)
 }
 
-func (r *Registrar) step(ctx context.Context, vm core.VM, id Identity) {
+// dueWork returns what one VM's node needs now, or nil.
+func (r *Registrar) dueWork(vm core.VM, id Identity, now time.Time, renewEvery time.Duration) func(context.Context) error {
 	r.mu.Lock()
 	m, known := r.joined[vm.ID]
+	if !known && vm.State() == core.Running {
+		m = &member{id: id}
+		r.joined[vm.ID] = m
+	}
 	r.mu.Unlock()
 	switch vm.State() {
 	case core.Running:
-		if !known {
-			m = &member{id: id}
-			r.mu.Lock()
-			r.joined[vm.ID] = m
-			r.mu.Unlock()
-		}
-		if !m.ready || time.Since(m.lastBeat) >= r.opts.Heartbeat {
-			err := r.beat(ctx, id, true)
-			r.record(err)
-			if err == nil {
-				m.ready, m.lastBeat = true, time.Now()
-			}
+		switch {
+		case !m.registered:
+			return func(ctx context.Context) error { return r.register(ctx, m, renewEvery) }
+		case now.Sub(m.lastStatus) >= r.opts.StatusEvery:
+			return func(ctx context.Context) error { return r.checkStatus(ctx, m, renewEvery) }
+		case now.Sub(m.lastLease) >= renewEvery:
+			return func(ctx context.Context) error { return r.renewLease(ctx, m, renewEvery) }
 		}
 	case core.ShuttingDown, core.Terminated:
 		if known && m.ready {
-			err := r.beat(ctx, id, false)
-			r.record(err)
-			if err == nil {
-				m.ready = false
-			}
+			return func(ctx context.Context) error { return r.setReady(ctx, m, false) }
 		}
 	}
+	return nil
+}
+
+// renewInterval is Heartbeat, or longer when n nodes renewing every
+// Heartbeat would exceed MaxRenewalsPerSecond.
+func (r *Registrar) renewInterval(n int) time.Duration {
+	floor := time.Duration(n) * time.Second / time.Duration(r.opts.MaxRenewalsPerSecond)
+	return max(r.opts.Heartbeat, floor)
+}
+
+// run does the work with at most Workers calls at once.
+func (r *Registrar) run(work []func()) {
+	var wg sync.WaitGroup
+	sem := make(chan struct{}, r.opts.Workers)
+	for _, w := range work {
+		sem <- struct{}{}
+		wg.Add(1)
+		go func() {
+			defer func() { <-sem; wg.Done() }()
+			w()
+		}()
+	}
+	wg.Wait()
 }
 
 func (r *Registrar) record(err error) {

@@ -87,8 +87,14 @@ func TestNodesFollowVMs(t *testing.T) {
 	clk.Step(time.Minute)
 	waitFor(ours, "True")
 	waitFor(doomed, "True")
-	if _, err := cs.CoordinationV1().Leases("kube-node-lease").Get(ctx, "node-"+ours.ID, metav1.GetOptions{}); err != nil {
-		t.Fatalf("no Lease: %v", err)
+	for deadline := time.Now().Add(20 * time.Second); ; time.Sleep(20 * time.Millisecond) { // the Lease follows registration
+		_, err := cs.CoordinationV1().Leases("kube-node-lease").Get(ctx, "node-"+ours.ID, metav1.GetOptions{})
+		if err == nil {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("no Lease: %v", err)
+		}
 	}
 	if err := cloud.Kill(doomed.ID); err != nil {
 		t.Fatal(err)
