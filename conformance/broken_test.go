@@ -7,6 +7,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -24,6 +25,7 @@ import (
 const (
 	envChild     = "CONFORMANCE_CHILD"
 	envReportDir = "CONFORMANCE_REPORT_DIR"
+	envScale     = "CONFORMANCE_SCALE_MACHINES"
 )
 
 // childTimeout bounds each wait of a child run: a verdict that needs a
@@ -49,7 +51,7 @@ func TestSuiteCatchesBrokenDrivers(t *testing.T) {
 			if labels == "" {
 				labels = "driver || validation"
 			}
-			report, out, err := runChild(t, "broken:"+c.Name, labels)
+			report, out, err := runChild(t, "broken:"+c.Name, labels, c.Scale)
 			if err == nil {
 				t.Fatalf("the suite passed a driver that breaks %q", c.Breaks)
 			}
@@ -85,7 +87,13 @@ func TestBrokenDriverChild(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	conformance.Test(t, conformance.Config{Provider: p, ReportDir: os.Getenv(envReportDir), Timeout: childTimeout})
+	scale := 0
+	if v := os.Getenv(envScale); v != "" {
+		if scale, err = strconv.Atoi(v); err != nil {
+			t.Fatalf("%s=%q: %v", envScale, v, err)
+		}
+	}
+	conformance.Test(t, conformance.Config{Provider: p, ReportDir: os.Getenv(envReportDir), Timeout: childTimeout, ScaleMachines: scale})
 }
 
 // childProvider resolves "broken:<case>" and the names of variants.
@@ -126,7 +134,7 @@ func childProvider(name string) (providers.Provider, error) {
 
 // runChild runs the suite for a child provider with a label filter and
 // returns its report (nil if it wrote none), its output and its exit error.
-func runChild(t *testing.T, name, labels string) (*types.Report, []byte, error) {
+func runChild(t *testing.T, name, labels string, scale ...int) (*types.Report, []byte, error) {
 	t.Helper()
 	dir := t.TempDir()
 	args := []string{"-test.run=^TestBrokenDriverChild$", "-test.count=1"}
@@ -135,6 +143,9 @@ func runChild(t *testing.T, name, labels string) (*types.Report, []byte, error) 
 	}
 	cmd := exec.Command(os.Args[0], args...)
 	cmd.Env = append(os.Environ(), envChild+"="+name, envReportDir+"="+dir)
+	if len(scale) > 0 && scale[0] > 0 {
+		cmd.Env = append(cmd.Env, fmt.Sprintf("%s=%d", envScale, scale[0]))
+	}
 	out, err := cmd.CombinedOutput()
 	data, rerr := os.ReadFile(filepath.Join(dir, conformance.JSONFile))
 	if rerr != nil {

@@ -36,6 +36,9 @@ type Config struct {
 	// standard flags (kubeconfigs, namespace, timeouts) and passes the
 	// driver's settings (Env, the simulator's) as environment variables.
 	ControllerCommand []string
+	// ScaleMachines is the size of the MachineSet the scale group takes to
+	// Running and back to none. Zero leaves the scale group out of the run.
+	ScaleMachines int
 }
 
 // The controllers a run can put under test.
@@ -62,6 +65,9 @@ func (c *Config) Validate() error {
 	}
 	if len(p.SampleSecret) == 0 {
 		errs = append(errs, fmt.Errorf("Config.Provider.SampleSecret of provider %q is empty: the suite needs the class's secret data", p.Name))
+	}
+	if c.ScaleMachines < 0 {
+		errs = append(errs, fmt.Errorf("Config.ScaleMachines is %d; want 0 (no scale group) or more", c.ScaleMachines))
 	}
 	switch c.Controller {
 	case "", ControllerReference:

@@ -71,6 +71,9 @@ func GinkgoTest(cfg *Config) bool {
 		})
 		env := func() *harness { return h }
 		for _, g := range groups {
+			if g.name == "scale" && cfg.ScaleMachines == 0 {
+				continue // asked for by size only: it takes minutes
+			}
 			Describe(g.name, Label(g.name), func() { g.specs(env) })
 		}
 	})
@@ -116,7 +119,7 @@ var groups []group
 
 // groupOrder is the order groups run in: the driver alone first, then the
 // controller on top of it, then the checks that judge the whole run.
-var groupOrder = []string{"driver", "validation", "lifecycle", "safety", "finalizers", "rbac", "secrets"}
+var groupOrder = []string{"driver", "validation", "lifecycle", "safety", "finalizers", "scale", "rbac", "secrets"}
 
 // describeGroup registers specs of a group; a group may span files, and
 // groups run in groupOrder whatever the order of registration.

@@ -41,6 +41,20 @@ func (t *traceRecorder) record(c drivercalls.Call) {
 	t.calls = append(t.calls, c)
 }
 
+// callCount is how many driver calls the controller made so far.
+func (t *traceRecorder) callCount() int {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return len(t.calls)
+}
+
+// callsSince returns the driver calls made after the first n.
+func (t *traceRecorder) callsSince(n int) []drivercalls.Call {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return slices.Clone(t.calls[min(n, len(t.calls)):])
+}
+
 func (t *traceRecorder) phase(name, phase string) {
 	t.mu.Lock()
 	defer t.mu.Unlock()

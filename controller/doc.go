@@ -20,9 +20,8 @@
 //
 // Deliberate differences, each because this controller must run on an
 // injected clock and stay small: timeouts and retry periods are measured on
-// Options.Clock from when the machine was first set Pending, not from
-// metadata.creationTimestamp; the phase is Pending, not "", during the first
-// create; Failed is terminal; InitializeMachine is retried from an
+// Options.Clock from when the machine was first set Pending (or
+// CrashLoopBackOff), not from metadata.creationTimestamp; Failed is terminal; InitializeMachine is retried from an
 // annotation rather than from GetMachineStatus answering Uninitialized; each
 // driver call has a deadline. Out of scope: draining nodes before deletion,
 // MachineDeployments, in-place updates, machine preservation, userData

@@ -25,9 +25,13 @@ func (r *classReconciler) Reconcile(ctx context.Context, req ctrl.Request) (ctrl
 	if err := r.client.Get(ctx, req.NamespacedName, cls); err != nil {
 		return ctrl.Result{}, client.IgnoreNotFound(err)
 	}
+	opts := []client.ListOption{client.InNamespace(cls.Namespace),
+		client.MatchingFields{indexMachineByClass: cls.Name}, client.UnsafeDisableDeepCopy} // read only
+	if cls.DeletionTimestamp.IsZero() {
+		opts = append(opts, client.Limit(1)) // whether any machine uses it; who, only to say what blocks a deletion
+	}
 	machines := &v1alpha1.MachineList{}
-	if err := r.client.List(ctx, machines, client.InNamespace(cls.Namespace),
-		client.MatchingFields{indexMachineByClass: cls.Name}, client.UnsafeDisableDeepCopy); err != nil { // read only
+	if err := r.client.List(ctx, machines, opts...); err != nil {
 		return ctrl.Result{}, err
 	}
 	users := make([]string, 0, len(machines.Items))

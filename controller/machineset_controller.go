@@ -7,6 +7,7 @@ import (
 	"maps"
 	"sort"
 	"sync"
+	"time"
 
 	"github.com/gardener/machine-controller-manager/pkg/apis/machine/v1alpha1"
 	corev1 "k8s.io/api/core/v1"
@@ -36,6 +37,11 @@ type machineSetReconciler struct {
 
 // machineSetCreateWorkers bounds the machine creates one reconcile sends at once.
 const machineSetCreateWorkers = 16
+
+// machineSetBurst bounds the machines one reconcile creates, as the
+// ReplicaSet controller's burstReplicas does: a set scaled up by thousands
+// reports its status and lets other sets in between batches.
+const machineSetBurst = 500
 
 func (r *machineSetReconciler) Reconcile(ctx context.Context, req ctrl.Request) (ctrl.Result, error) {
 	ms := &v1alpha1.MachineSet{}
@@ -72,7 +78,11 @@ func (r *machineSetReconciler) Reconcile(ctx context.Context, req ctrl.Request) 
 		}
 	}
 	want := int(ms.Spec.Replicas)
+	var res ctrl.Result
 	if missing := want - counted; missing > 0 {
+		if missing > machineSetBurst {
+			missing, res = machineSetBurst, ctrl.Result{RequeueAfter: time.Millisecond} // not Requeue: its backoff grows per batch
+		}
 		if err := r.createMachines(ctx, ms, missing); err != nil {
 			return ctrl.Result{}, err
 		}
@@ -91,7 +101,7 @@ func (r *machineSetReconciler) Reconcile(ctx context.Context, req ctrl.Request) 
 		r.recordScale(ms, "Deleted", "deleted surplus", deleted)
 		alive = alive[surplus:]
 	}
-	return ctrl.Result{}, r.updateStatus(ctx, ms, alive)
+	return res, r.updateStatus(ctx, ms, alive)
 }
 
 // ownedMachines lists, from the cache and without copies, the machines

@@ -128,30 +128,52 @@ func (p *pendingChanges) forgetSet(set types.UID) {
 	delete(p.deletes, set)
 }
 
-// ownedMachineEvents enqueues a machine's controlling MachineSet on every
-// event of the machine, as Owns does, and first tells pending what the
-// event shows.
+// machineEventBatch is how long a MachineSet waits after an event of one
+// of its machines before it is reconciled, so the events of many machines
+// make one reconcile: each reads every machine of the set.
+const machineEventBatch = 500 * time.Millisecond
+
+// ownedMachineEvents enqueues a machine's controlling MachineSet, as Owns
+// does, on the events that change what the set counts (a machine appears,
+// changes phase, starts being deleted, goes), batched over
+// machineEventBatch; every event first tells pending what it shows.
 func ownedMachineEvents(pending *pendingChanges) handler.EventHandler {
-	enqueue := func(o client.Object, deleting bool, q workqueue.TypedRateLimitingInterface[reconcile.Request]) {
+	enqueue := func(o client.Object, deleting, counts bool, q workqueue.TypedRateLimitingInterface[reconcile.Request]) {
 		ref := metav1.GetControllerOf(o)
 		if ref == nil || ref.Kind != "MachineSet" || ref.APIVersion != v1alpha1.SchemeGroupVersion.String() {
 			return
 		}
 		pending.observe(ref.UID, o.GetName(), deleting || !o.GetDeletionTimestamp().IsZero())
-		q.Add(reconcile.Request{NamespacedName: types.NamespacedName{Namespace: o.GetNamespace(), Name: ref.Name}})
+		if counts {
+			q.AddAfter(reconcile.Request{NamespacedName: types.NamespacedName{Namespace: o.GetNamespace(), Name: ref.Name}}, machineEventBatch)
+		}
 	}
 	return handler.Funcs{
 		CreateFunc: func(_ context.Context, e event.CreateEvent, q workqueue.TypedRateLimitingInterface[reconcile.Request]) {
-			enqueue(e.Object, false, q)
+			enqueue(e.Object, false, true, q)
 		},
 		UpdateFunc: func(_ context.Context, e event.UpdateEvent, q workqueue.TypedRateLimitingInterface[reconcile.Request]) {
-			enqueue(e.ObjectNew, false, q)
+			enqueue(e.ObjectNew, false, countsChanged(e.ObjectOld, e.ObjectNew), q)
 		},
 		DeleteFunc: func(_ context.Context, e event.DeleteEvent, q workqueue.TypedRateLimitingInterface[reconcile.Request]) {
-			enqueue(e.Object, true, q)
+			enqueue(e.Object, true, true, q)
 		},
 		GenericFunc: func(_ context.Context, e event.GenericEvent, q workqueue.TypedRateLimitingInterface[reconcile.Request]) {
-			enqueue(e.Object, false, q)
+			enqueue(e.Object, false, true, q)
 		},
 	}
+}
+
+// countsChanged says whether an update changes what a MachineSet counts
+// of the machine: its phase, its deletion, its controller.
+func countsChanged(oldObj, newObj client.Object) bool {
+	o, ok1 := oldObj.(*v1alpha1.Machine)
+	n, ok2 := newObj.(*v1alpha1.Machine)
+	if !ok1 || !ok2 {
+		return true
+	}
+	oref, nref := metav1.GetControllerOf(o), metav1.GetControllerOf(n)
+	return o.Status.CurrentStatus.Phase != n.Status.CurrentStatus.Phase ||
+		!o.DeletionTimestamp.Equal(n.DeletionTimestamp) ||
+		(oref == nil) != (nref == nil) || (oref != nil && oref.UID != nref.UID)
 }

@@ -84,7 +84,7 @@ func Setup(ctx context.Context, mgr manager.Manager, opts Options) (*Controller,
 	}
 	if err := ctrl.NewControllerManagedBy(mgr).Named("machineclass").
 		For(&v1alpha1.MachineClass{}, builder.WithPredicates(inScope)).
-		Watches(&v1alpha1.Machine{}, handler.EnqueueRequestsFromMapFunc(mapMachineToClass), builder.WithPredicates(inScope, classUseChanged{})).
+		Watches(&v1alpha1.Machine{}, enqueueAfter(mapMachineToClass, machineEventBatch), builder.WithPredicates(inScope, classUseChanged{})).
 		Complete(inNamespace(opts.Namespace, &classReconciler{client: cl, recorder: rec})); err != nil {
 		return nil, err
 	}

@@ -37,6 +37,7 @@ type options struct {
 	simulatorEndpoint                                  string
 	list, noSimulator                                  bool
 	timeout                                            time.Duration
+	scaleMachines                                      int
 }
 
 func main() {
@@ -84,7 +85,8 @@ func configure(opts options) (*conformance.Config, error) {
 	if opts.reportDir == "" {
 		opts.reportDir = filepath.Join("_out", "conformance", p.Name)
 	}
-	cfg := &conformance.Config{Provider: p, Timeout: opts.timeout, ReportDir: opts.reportDir, Controller: opts.controller}
+	cfg := &conformance.Config{Provider: p, Timeout: opts.timeout, ReportDir: opts.reportDir, Controller: opts.controller,
+		ScaleMachines: opts.scaleMachines}
 	if err := applyInputs(cfg, opts.envFile, opts.specFile, opts.secretFile, opts.noSimulator); err != nil {
 		return nil, err
 	}
@@ -136,6 +138,7 @@ func parseFlags(args []string, usageOut io.Writer) (options, error) {
 	own.StringVar(&o.provider, "provider", "", "provider to verify (required); see --list")
 	own.BoolVar(&o.list, "list", false, "list the registered providers and exit")
 	own.DurationVar(&o.timeout, "timeout", 60*time.Second, "longest wait for the controller or the API server per step")
+	own.IntVar(&o.scaleMachines, "scale-machines", 0, "also run the scale group: a MachineSet of this many machines to Running and back (0: not)")
 	own.StringVar(&o.envFile, "env-file", "", "KEY=VALUE file handed to the provider's driver (endpoints, regions)")
 	own.StringVar(&o.specFile, "provider-spec", "", "YAML or JSON providerSpec replacing the provider's sample, e.g. for a real cloud")
 	own.StringVar(&o.secretFile, "secret-file", "", "YAML map of secret keys replacing the provider's sample secret (real credentials)")
@@ -188,6 +191,8 @@ Examples:
   machine-conformance --provider=aws                             # the whole suite on the EC2 simulator
   machine-conformance --provider=aws --ginkgo.label-filter=driver  # one group: driver, validation, lifecycle,
                                                                  # safety, finalizers, rbac, secrets
+  machine-conformance --provider=aws --scale-machines=300 \
+      --ginkgo.label-filter=scale                                # 300 machines up and down, nothing else
   machine-conformance --provider=aws --no-simulator \
       --provider-spec=class.yaml --secret-file=creds.yaml \
       --ginkgo.label-filter='!validation'                        # against a real cloud

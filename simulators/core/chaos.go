@@ -83,6 +83,23 @@ func (c *Cloud) Live() []VM {
 	return out
 }
 
+// Visit calls fn with every VM in the inventory, whatever ReadLag says, in
+// no order, without copying their tags, attributes or user data: fn runs
+// under the cloud's lock, so it must not call the cloud, and must not keep
+// or change the VM's maps and slices. For readers of large inventories
+// that Snapshot's copies would cost too much.
+func (c *Cloud) Visit(fn func(VM)) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	now := c.clock.Now()
+	for _, vm := range c.vms {
+		c.progress(vm, now)
+		if _, still := c.vms[vm.ID]; still {
+			fn(*vm)
+		}
+	}
+}
+
 // Snapshot returns every VM in the inventory, whatever ReadLag says, ordered
 // by ID: the world as it is, for the node registrar and the oracle.
 func (c *Cloud) Snapshot() []VM {

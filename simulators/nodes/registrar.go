@@ -49,7 +49,9 @@ type Options struct {
 	// Cloud holds the VMs. Required.
 	Cloud *core.Cloud
 	// Identify maps a VM to its node, and says whether it joins this
-	// cluster at all (false for other clusters' VMs). Required.
+	// cluster at all (false for other clusters' VMs). Required. It is
+	// called under the cloud's lock (Cloud.Visit): it must not call the
+	// cloud, nor keep the VM's maps.
 	Identify func(core.VM) (Identity, bool)
 	// Interval is how often, in real time, VMs are compared with Nodes.
 	// Zero means 200 ms.
@@ -147,16 +149,24 @@ func (r *Registrar) Sync(ctx context.Context) {
 	renewEvery := r.renewInterval(len(r.joined))
 	r.mu.Unlock()
 	now := time.Now()
-	for _, vm := range r.opts.Cloud.Snapshot() {
-		id, ours := r.opts.Identify(vm)
-		if !ours || id.Name == "" {
-			continue // not this cluster's, or a VM without a node name (its kubelet cannot register)
+	r.opts.Cloud.Visit(func(vm core.VM) {
+		r.mu.Lock()
+		m, known := r.joined[vm.ID]
+		r.mu.Unlock()
+		id := Identity{}
+		if known {
+			id = m.id // a member's identity does not change: skip working it out again
+		} else {
+			var ours bool
+			if id, ours = r.opts.Identify(vm); !ours || id.Name == "" {
+				return // not this cluster's, or a VM without a node name (its kubelet cannot register)
+			}
 		}
 		present[vm.ID] = true
 		if work := r.dueWork(vm, id, now, renewEvery); work != nil {
 			due = append(due, func() { r.record(work(ctx)) })
 		}
-	}
+	})
 	r.mu.Lock()
 	for vmID, m := range r.joined {
 		if !present[vmID] {

@@ -34,6 +34,7 @@ type Case struct {
 	Wrap        func(*memory.Driver) driver.Driver
 	WrapAWS     func(driver.Driver) driver.Driver
 	Labels      string // the Ginkgo label filter the run needs; default "driver || validation"
+	Scale       int    // Config.ScaleMachines of the run, for cases the scale group catches
 	WantSpec    string // a substring of the failing spec's text
 	WantMessage string // a substring of its failure message
 }
@@ -206,6 +207,23 @@ func Cases() []Case {
 			},
 			Labels:   "driver || secrets",
 			WantSpec: "no value of the class Secret appears", WantMessage: `the value of secret key "token" appeared in klog output`},
+		{Name: "leaks-a-vm-under-load", Breaks: "one VM per machine, and DeleteMachine removes it",
+			WrapAWS: func(d driver.Driver) driver.Driver {
+				var creates atomic.Int64
+				return &override{Driver: d,
+					create: func(ctx context.Context, r *driver.CreateMachineRequest) (*driver.CreateMachineResponse, error) {
+						if creates.Add(1)%25 == 0 { // a retry gone wrong: a second VM under a name no machine has
+							twin := r.Machine.DeepCopy()
+							twin.Name += "-twin"
+							if _, err := d.CreateMachine(ctx, &driver.CreateMachineRequest{Machine: twin, MachineClass: r.MachineClass, Secret: r.Secret}); err != nil {
+								return nil, err
+							}
+						}
+						return d.CreateMachine(ctx, r)
+					}}
+			},
+			Labels: "scale", Scale: 60,
+			WantSpec: "takes a MachineSet of many machines to Running", WantMessage: "ListMachines lists 62 VMs for the class of 60 Running machines"},
 		{Name: "wrong-node-name", Breaks: "NodeName must match with the node name",
 			WrapAWS: func(d driver.Driver) driver.Driver {
 				rename := func(name string) string { return "node-" + name }
