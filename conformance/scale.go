@@ -12,6 +12,7 @@ import (
 	"github.com/gardener/machine-controller-manager/pkg/apis/machine/v1alpha1"
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
+	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
@@ -68,6 +69,7 @@ var _ = describeGroup("scale", func(env func() *harness) {
 		}
 		if listed := listVMs(ctx, h, "scale"); listed != nil {
 			enforce(ruleListAll)
+			h.trackStrays(ctx, "scale", listed, byVM)
 			ids := slices.Sorted(maps.Keys(listed))
 			Expect(ids).To(HaveLen(n), "ListMachines lists %d VMs for the class of %d Running machines: %s",
 				len(ids), n, sample(ids, 5))
@@ -85,6 +87,7 @@ var _ = describeGroup("scale", func(env func() *harness) {
 		h.waitForScale(ctx, labels, budget, func(s scaleState) (bool, string) { return s.total == 0, "" })
 		down := time.Since(start)
 		if listed := listVMs(ctx, h, "scale"); len(listed) > 0 {
+			h.trackStrays(ctx, "scale", listed, nil)
 			Fail(fmt.Sprintf("after every machine was deleted, ListMachines still lists %d VMs of the class: %s",
 				len(listed), sample(slices.Sorted(maps.Keys(listed)), 5)))
 		}
@@ -97,6 +100,23 @@ var _ = describeGroup("scale", func(env func() *harness) {
 			n, up.Round(100*time.Millisecond), float64(n)/up.Seconds(), down.Round(100*time.Millisecond), float64(n)/down.Seconds()))
 	})
 })
+
+// trackStrays hands the VMs ListMachines listed that no machine carries to
+// the spec's teardown, which deletes them through DeleteMachine: a spec
+// that finds them fails, and must not leave them behind either.
+func (h *harness) trackStrays(ctx context.Context, className string, listed map[string]string, carried map[string][]string) {
+	GinkgoHelper()
+	cls := &v1alpha1.MachineClass{}
+	Expect(h.admin.Get(ctx, client.ObjectKey{Namespace: h.namespace, Name: className}, cls)).To(Succeed())
+	sec := &corev1.Secret{}
+	Expect(h.admin.Get(ctx, client.ObjectKey{Namespace: cls.SecretRef.Namespace, Name: cls.SecretRef.Name}, sec)).To(Succeed())
+	for id, name := range listed {
+		if _, ok := carried[id]; !ok {
+			trackVM(h, request{machine: &v1alpha1.Machine{ObjectMeta: metav1.ObjectMeta{Namespace: h.namespace, Name: name}},
+				class: cls, secret: sec}, id)
+		}
+	}
+}
 
 // scaleState is what one look at a MachineSet's machines saw.
 type scaleState struct {

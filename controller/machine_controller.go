@@ -2,8 +2,13 @@ package controller
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
+	"maps"
+	"slices"
+	"strconv"
 	"sync"
 
 	"github.com/gardener/machine-controller-manager/pkg/apis/machine/v1alpha1"
@@ -80,8 +85,8 @@ func (r *machineReconciler) Reconcile(ctx context.Context, req ctrl.Request) (ct
 type driverInputs struct {
 	class  *v1alpha1.MachineClass
 	secret *corev1.Secret
-	// version changes whenever the class or one of its secrets does (their
-	// resourceVersions), so a retry can tell whether a human fixed them.
+	// version changes whenever the content of the class or of one of its
+	// secrets does, so a retry can tell whether a human fixed them.
 	version string
 }
 
@@ -111,7 +116,10 @@ func loadDriverInputs(ctx context.Context, c client.Reader, namespace, className
 
 func secretForClass(ctx context.Context, c client.Reader, cls *v1alpha1.MachineClass) (driverInputs, error) {
 	merged := &corev1.Secret{Data: map[string][]byte{}}
-	version := cls.ResourceVersion
+	// The class's generation moves with its content, not with finalizers
+	// or labels (which this controller changes itself); a secret has none,
+	// so its data's digest stands in.
+	version := strconv.FormatInt(cls.Generation, 10)
 	if cls.SecretRef == nil && cls.CredentialsSecretRef == nil {
 		return driverInputs{}, fmt.Errorf("MachineClass %s/%s has neither secretRef nor credentialsSecretRef: %w",
 			cls.Namespace, cls.Name, errInputMissing)
@@ -128,7 +136,7 @@ func secretForClass(ctx context.Context, c client.Reader, cls *v1alpha1.MachineC
 		if merged.Name == "" {
 			merged.ObjectMeta = *s.ObjectMeta.DeepCopy()
 		}
-		version += "/" + s.ResourceVersion
+		version += "/" + dataDigest(s.Data)
 		for k, v := range s.Data {
 			merged.Data[k] = v
 		}
@@ -159,4 +167,14 @@ func (r *machineReconciler) waitForInputs(ctx context.Context, m *v1alpha1.Machi
 // callContext bounds one driver call.
 func (r *machineReconciler) callContext(ctx context.Context) (context.Context, context.CancelFunc) {
 	return context.WithTimeout(ctx, r.opts.DriverCallTimeout)
+}
+
+// dataDigest is a digest of a secret's data, the same for the same keys and values.
+func dataDigest(data map[string][]byte) string {
+	h := sha256.New()
+	for _, k := range slices.Sorted(maps.Keys(data)) {
+		fmt.Fprintf(h, "%d:%s%d:", len(k), k, len(data[k]))
+		h.Write(data[k])
+	}
+	return hex.EncodeToString(h.Sum(nil)[:8])
 }

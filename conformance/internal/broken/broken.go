@@ -212,7 +212,7 @@ func Cases() []Case {
 				var creates atomic.Int64
 				return &override{Driver: d,
 					create: func(ctx context.Context, r *driver.CreateMachineRequest) (*driver.CreateMachineResponse, error) {
-						if creates.Add(1)%25 == 0 { // a retry gone wrong: a second VM under a name no machine has
+						if creates.Add(1)%10 == 0 { // a retry gone wrong: a second VM under a name no machine has
 							twin := r.Machine.DeepCopy()
 							twin.Name += "-twin"
 							if _, err := d.CreateMachine(ctx, &driver.CreateMachineRequest{Machine: twin, MachineClass: r.MachineClass, Secret: r.Secret}); err != nil {
@@ -222,8 +222,8 @@ func Cases() []Case {
 						return d.CreateMachine(ctx, r)
 					}}
 			},
-			Labels: "scale", Scale: 60,
-			WantSpec: "takes a MachineSet of many machines to Running", WantMessage: "ListMachines lists 62 VMs for the class of 60 Running machines"},
+			Labels: "scale", Scale: 20,
+			WantSpec: "takes a MachineSet of many machines to Running", WantMessage: "ListMachines lists 22 VMs for the class of 20 Running machines"},
 		{Name: "wrong-node-name", Breaks: "NodeName must match with the node name",
 			WrapAWS: func(d driver.Driver) driver.Driver {
 				rename := func(name string) string { return "node-" + name }
