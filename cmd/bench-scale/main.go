@@ -16,9 +16,11 @@ import (
 	"context"
 	"flag"
 	"fmt"
+	"maps"
 	"os"
 	"os/signal"
 	"runtime/pprof"
+	"slices"
 	"syscall"
 	"time"
 
@@ -62,5 +64,10 @@ func main() {
 	}
 	fmt.Fprintf(os.Stderr, "scale: writes per machine by request: %v\n", res.WritesByRequest)
 	fmt.Fprintf(os.Stderr, "scale: reconcilers: %v\n", res.Timings)
+	fmt.Fprintf(os.Stderr, "scale: peak RSS by process (MB):")
+	for _, name := range slices.Sorted(maps.Keys(res.PeakRSSByProcess)) {
+		fmt.Fprintf(os.Stderr, " %s %d", name, res.PeakRSSByProcess[name]>>20)
+	}
+	fmt.Fprintln(os.Stderr)
 	fmt.Println(res)
 }

@@ -16,7 +16,26 @@ func peakRSS() int64 {
 }
 
 func treeHWM(pid int) int64 {
-	total := hwm(pid)
+	var total int64
+	for _, b := range peakRSSByProcess(pid) {
+		total += b
+	}
+	return total
+}
+
+// peakRSSByProcess is the peak resident memory of pid and every process
+// below it, by command name (names that repeat add up).
+func peakRSSByProcess(pid int) map[string]int64 {
+	by := map[string]int64{}
+	walkTree(pid, func(p int) {
+		comm, _ := os.ReadFile(filepath.Join("/proc", strconv.Itoa(p), "comm"))
+		by[strings.TrimSpace(string(comm))] += hwm(p)
+	})
+	return by
+}
+
+func walkTree(pid int, visit func(int)) {
+	visit(pid)
 	tasks, _ := filepath.Glob(filepath.Join("/proc", strconv.Itoa(pid), "task", "*", "children"))
 	for _, t := range tasks {
 		raw, err := os.ReadFile(t)
@@ -25,11 +44,10 @@ func treeHWM(pid int) int64 {
 		}
 		for _, child := range strings.Fields(string(raw)) {
 			if c, err := strconv.Atoi(child); err == nil {
-				total += treeHWM(c)
+				walkTree(c, visit)
 			}
 		}
 	}
-	return total
 }
 
 // hwm reads VmHWM ("VmHWM:   123456 kB") of one process.

@@ -15,6 +15,7 @@ import (
 	"io"
 	"maps"
 	"net/http"
+	"os"
 	"time"
 
 	corev1 "k8s.io/api/core/v1"
@@ -67,6 +68,8 @@ type Result struct {
 	WritesByRequest []RequestWrites
 	// Timings are the controller's reconcilers' counts and mean times.
 	Timings []ControllerTiming
+	// PeakRSSByProcess splits PeakRSS by command name.
+	PeakRSSByProcess map[string]int64
 	// Ceiling is the API server's writes per second under the probe.
 	Ceiling float64
 }
@@ -166,6 +169,7 @@ func Run(ctx context.Context, opts Options) (res Result, err error) {
 
 	res.WritesPerMachine = float64(writes.total()) / float64(opts.N)
 	res.PeakRSS = peakRSS()
+	res.PeakRSSByProcess = peakRSSByProcess(os.Getpid())
 	res.WritesByRequest = writes.perMachine(opts.N)
 	if res.Timings, err = controllerTimings(); err != nil {
 		return res, err
