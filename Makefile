@@ -5,8 +5,9 @@ CONTROLLER_COMMAND ?=
 SEEDS ?= 10
 N ?= 100
 SEED ?=
+KIND_CLUSTER ?= machine-conformance
 
-.PHONY: conformance conformance-remote differential bench-scale test test-short envtest-assets controller bench soak
+.PHONY: conformance conformance-remote differential bench-scale test test-short envtest-assets controller bench soak kind-node-image kind-up kind-down
 conformance:     ; CONTROLLER=$(CONTROLLER) CONTROLLER_COMMAND=$(CONTROLLER_COMMAND) hack/conformance.sh $(PROVIDER)
 differential:    ; hack/differential.sh $(PROVIDER)
 conformance-remote: ; hack/conformance-remote.sh
@@ -17,3 +18,6 @@ controller:      ; hack/build.sh
 bench:           ; hack/bench.sh
 bench-scale:     ; hack/bench-scale.sh $(N)
 soak:            ; SEEDS=$(SEEDS) SEED=$(SEED) hack/soak.sh
+kind-node-image: ; hack/kind-node-image.sh
+kind-up:         ; hack/kind-up.sh $(KIND_CLUSTER)
+kind-down:       ; hack/kind-down.sh $(KIND_CLUSTER)

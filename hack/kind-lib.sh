@@ -1,0 +1,45 @@
+# kind-lib.sh is sourced by the hack/ scripts of the kind tier
+# (container-engine.sh, kind-node-image.sh, kind-up.sh, kind-down.sh). It
+# names the versions and the cache folders they share; it runs nothing.
+# shellcheck shell=bash
+
+kind_root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+kind_cache_root="${MACHINE_CONFORMANCE_CACHE:-${XDG_CACHE_HOME:-${HOME}/.cache}/machine-conformance}/kind"
+# What container-engine.sh started and changed on this host, and its logs.
+kind_engine_state="${kind_cache_root}/engine"
+
+# Versions. Kubernetes follows hack/envtest-tools (the node image reuses its
+# kube-apiserver, kube-controller-manager, kubectl and etcd); kind follows
+# go.mod; crictl follows hack/kind-tools; coredns follows hack/kind-coredns.
+# module_version MODULE GO_MOD prints the version GO_MOD requires of MODULE,
+# whether the requirement stands on its own line or in a block.
+module_version() {
+	awk -v module="$1" '$1 == "require" {$1 = ""; $0 = $0} $1 == module {print $2; exit}' "$2"
+}
+kind_k8s_version="$(module_version k8s.io/kubernetes "${kind_root}/hack/envtest-tools/go.mod")"
+kind_etcd_version="$(module_version go.etcd.io/etcd/server/v3 "${kind_root}/hack/envtest-tools/go.mod")"
+kind_crictl_version="$(module_version sigs.k8s.io/cri-tools "${kind_root}/hack/kind-tools/go.mod")"
+kind_coredns_version="$(module_version github.com/coredns/coredns "${kind_root}/hack/kind-coredns/go.mod")"
+kind_module_version="$(module_version sigs.k8s.io/kind "${kind_root}/go.mod")"
+for v in kind_k8s_version kind_etcd_version kind_crictl_version kind_coredns_version kind_module_version; do
+	[[ -n "${!v}" ]] || { echo "kind-lib: ${v} is empty: a go.mod under ${kind_root} lost the module it names" >&2; exit 1; }
+done
+kind_debian_suite=bookworm
+# Bump when the node image recipe changes, so caches keyed by it rebuild.
+kind_node_recipe=1
+
+# The node image's name, and the docker save tarball that caches it.
+kind_node_image="machine-conformance.local/kind-node:${kind_k8s_version}-r${kind_node_recipe}"
+kind_node_key="k8s-${kind_k8s_version}-etcd-${kind_etcd_version}-crictl-${kind_crictl_version}-coredns-${kind_coredns_version}-kind-${kind_module_version}-${kind_debian_suite}-r${kind_node_recipe}"
+kind_node_cache="${kind_cache_root}/${kind_node_key}"
+kind_node_tarball="${kind_node_cache}/node-image.tar"
+
+# kind_nice runs a heavy command at the lowest CPU and I/O priority, so it
+# does not disturb benchmarks running on the same machine.
+kind_nice() {
+	if command -v ionice >/dev/null; then
+		nice -n 19 ionice -c3 "$@"
+	else
+		nice -n 19 "$@"
+	fi
+}
