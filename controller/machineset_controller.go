@@ -159,7 +159,9 @@ func (r *machineSetReconciler) createMachine(ctx context.Context, ms *v1alpha1.M
 		if err == nil {
 			return nil
 		}
-		r.pending.forgetCreate(ms.UID, m.Name)
+		if !outcomeUnknown(err) {
+			r.pending.forgetCreate(ms.UID, m.Name) // refused: nothing was made
+		}
 		if !apierrors.IsAlreadyExists(err) || attempt == 4 {
 			return fmt.Errorf("creating machine %s for MachineSet %s/%s: %w", m.Name, ms.Namespace, ms.Name, err)
 		}
@@ -172,7 +174,9 @@ func (r *machineSetReconciler) deleteMachine(ctx context.Context, ms *v1alpha1.M
 	r.pending.expectDelete(ms.UID, m.Name)
 	victim := &v1alpha1.Machine{ObjectMeta: metav1.ObjectMeta{Namespace: m.Namespace, Name: m.Name}}
 	if err := r.client.Delete(ctx, victim, client.Preconditions{UID: &m.UID}); err != nil {
-		r.pending.forgetDelete(ms.UID, m.Name)
+		if !outcomeUnknown(err) {
+			r.pending.forgetDelete(ms.UID, m.Name)
+		}
 		if apierrors.IsNotFound(err) || apierrors.IsConflict(err) {
 			return nil // gone, or a different machine by that name now: the next event tells
 		}
@@ -194,6 +198,20 @@ func (r *machineSetReconciler) recordScale(ms *v1alpha1.MachineSet, reason, verb
 		noun = "machine"
 	}
 	r.recorder.Eventf(ms, nil, corev1.EventTypeNormal, reason, "Scale", "%s %d %s: %s", verb, len(names), noun, summarize(names, 5))
+}
+
+// outcomeUnknown says whether a write that failed may still have been
+// carried out: the API server timed out or failed inside, or the answer
+// never came. Such a write stays pending until the cache shows it or
+// pendingExpiry passes; forgetting it would count a machine that exists as
+// missing, and create one too many.
+func outcomeUnknown(err error) bool {
+	var status apierrors.APIStatus
+	if !errors.As(err, &status) {
+		return true // no answer from the server: a connection cut, a deadline
+	}
+	return apierrors.IsTimeout(err) || apierrors.IsServerTimeout(err) || apierrors.IsInternalError(err) ||
+		apierrors.IsUnexpectedServerError(err)
 }
 
 // machineNameSuffixLength is what the API server appends to a generateName.

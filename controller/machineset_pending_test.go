@@ -1,11 +1,15 @@
 package controller
 
 import (
+	"context"
+	"errors"
 	"testing"
 	"time"
 
 	"github.com/gardener/machine-controller-manager/pkg/apis/machine/v1alpha1"
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/runtime/schema"
 	"k8s.io/apimachinery/pkg/types"
 )
 
@@ -65,6 +69,33 @@ func TestPendingChangesCountWhatTheCacheDoesNotShowYet(t *testing.T) {
 			}
 			if again := p.settle(set, tc.cache); again.creating != v.creating || len(again.deleting) != len(v.deleting) {
 				t.Errorf("a second look changed the count: %+v then %+v", v, again)
+			}
+		})
+	}
+}
+
+func TestOutcomeUnknownOnlyWhereTheWriteMayHaveHappened(t *testing.T) {
+	t.Parallel()
+	gr := schema.GroupResource{Group: v1alpha1.GroupName, Resource: "machines"}
+	tests := []struct {
+		name string
+		err  error
+		want bool
+	}{
+		{"name taken", apierrors.NewAlreadyExists(gr, "m"), false},
+		{"forbidden", apierrors.NewForbidden(gr, "m", errors.New("no")), false},
+		{"throttled before running", apierrors.NewTooManyRequests("slow down", 1), false},
+		{"invalid", apierrors.NewBadRequest("bad"), false},
+		{"server timeout", apierrors.NewTimeoutError("took too long", 1), true},
+		{"internal error", apierrors.NewInternalError(errors.New("etcd")), true},
+		{"no answer", errors.New("connection reset by peer"), true},
+		{"deadline", context.DeadlineExceeded, true},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			if got := outcomeUnknown(tc.err); got != tc.want {
+				t.Errorf("outcomeUnknown(%v) = %v, want %v", tc.err, got, tc.want)
 			}
 		})
 	}

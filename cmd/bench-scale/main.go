@@ -21,10 +21,12 @@ import (
 	"os/signal"
 	"runtime/pprof"
 	"slices"
+	"strings"
 	"syscall"
 	"time"
 
 	"github.com/machine-conformance/machine-conformance/internal/scale"
+	"github.com/machine-conformance/machine-conformance/internal/testcluster"
 	"github.com/machine-conformance/machine-conformance/providers"
 	_ "github.com/machine-conformance/machine-conformance/providers/all"
 )
@@ -34,6 +36,16 @@ func main() {
 	provider := flag.String("provider", "aws", "registered provider with a simulator")
 	timeout := flag.Duration("timeout", 30*time.Minute, "longest wait for Running, and for none")
 	cpuProfile := flag.String("cpuprofile", "", "write a CPU profile of this process (controller, driver, simulator, node joining) here")
+	apiserverFlags := map[string][]string{}
+	flag.Func("apiserver-flag", "NAME=VALUE set on kube-apiserver's command line (repeatable), e.g. watch-cache-sizes=events#0",
+		func(v string) error {
+			name, value, ok := strings.Cut(v, "=")
+			if !ok || name == "" {
+				return fmt.Errorf("%q is not NAME=VALUE", v)
+			}
+			apiserverFlags[name] = append(apiserverFlags[name], value)
+			return nil
+		})
 	flag.Parse()
 	if *cpuProfile != "" {
 		f, err := os.Create(*cpuProfile)
@@ -56,7 +68,8 @@ func main() {
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	res, err := scale.Run(ctx, scale.Options{N: *n, Provider: p, Progress: os.Stderr, Timeout: *timeout})
+	res, err := scale.Run(ctx, scale.Options{N: *n, Provider: p, Progress: os.Stderr, Timeout: *timeout,
+		Cluster: testcluster.Options{APIServerFlags: apiserverFlags}})
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "bench-scale:", err)
 		pprof.StopCPUProfile()

@@ -34,6 +34,9 @@ type Options struct {
 	// garbage-collector controllers, so namespaces and owned objects are
 	// really deleted. It adds about a second to Start.
 	ControllerManager bool
+	// APIServerFlags are set on kube-apiserver's command line, replacing
+	// envtest's value of a flag it sets too.
+	APIServerFlags map[string][]string
 }
 
 // Cluster is a running embedded control plane.
@@ -61,6 +64,9 @@ func Start(ctx context.Context, opts Options) (*Cluster, error) {
 			}
 		}
 		env.CRDDirectoryPaths = []string{dir}
+	}
+	for flag, values := range opts.APIServerFlags {
+		env.ControlPlane.GetAPIServer().Configure().Set(flag, values...)
 	}
 	cfg, err := env.Start()
 	if err != nil {
