@@ -253,11 +253,21 @@ func (h *harness) releaseMachine(ctx context.Context, m *v1alpha1.Machine) {
 	if m == nil || m.Name == "" {
 		return
 	}
-	patch := client.MergeFrom(m.DeepCopy())
-	m.Finalizers = nil
-	_ = h.admin.Patch(ctx, m, patch)
+	// Delete first: a machine not being deleted gets its finalizer back
+	// from the controller as soon as it is stripped.
 	_ = client.IgnoreNotFound(h.admin.Delete(ctx, m))
 	ctx, cancel := context.WithTimeout(ctx, 5*time.Second)
 	defer cancel()
-	_ = wait.PollUntilContextCancel(ctx, poll, true, func(context.Context) (bool, error) { return h.gone(ctx, m)(), nil })
+	_ = wait.PollUntilContextCancel(ctx, poll, true, func(context.Context) (bool, error) {
+		cur := &v1alpha1.Machine{}
+		if err := h.admin.Get(ctx, client.ObjectKeyFromObject(m), cur); err != nil {
+			return apierrors.IsNotFound(err), nil
+		}
+		if len(cur.Finalizers) > 0 {
+			patch := client.MergeFromWithOptions(cur.DeepCopy(), client.MergeFromWithOptimisticLock{})
+			cur.Finalizers = nil
+			_ = h.admin.Patch(ctx, cur, patch)
+		}
+		return false, nil
+	})
 }
