@@ -23,6 +23,18 @@ func (r *machineReconciler) reconcileDelete(ctx context.Context, m *v1alpha1.Mac
 	if !controllerutil.ContainsFinalizer(m, MachineFinalizer) || r.releasedRecently(m) {
 		return ctrl.Result{}, nil
 	}
+	in, err := r.loadInputs(ctx, m)
+	if err != nil {
+		if !errors.Is(err, errInputMissing) {
+			return ctrl.Result{}, err
+		}
+		// Without class and secret the driver cannot reach the VM. Keep the
+		// finalizer: releasing it now would leak the VM. The phase stays
+		// as it is, as under MCM, which starts deleting only with a class.
+		msg := "cannot delete the VM: " + err.Error()
+		r.recorder.Eventf(m, nil, corev1.EventTypeWarning, "DeleteBlocked", "Delete", "%s", msg)
+		return ctrl.Result{RequeueAfter: r.opts.PollInterval}, r.recordDeleteProblem(ctx, m, msg, "")
+	}
 	now := r.opts.Clock.Now()
 	if m.Status.CurrentStatus.Phase != v1alpha1.MachineTerminating {
 		if err := r.patchStatus(ctx, m, func(m *v1alpha1.Machine) {
@@ -32,17 +44,6 @@ func (r *machineReconciler) reconcileDelete(ctx context.Context, m *v1alpha1.Mac
 		}); err != nil {
 			return ctrl.Result{}, err
 		}
-	}
-	in, err := r.loadInputs(ctx, m)
-	if err != nil {
-		if !errors.Is(err, errInputMissing) {
-			return ctrl.Result{}, err
-		}
-		// Without class and secret the driver cannot reach the VM. Keep the
-		// finalizer: releasing it now would leak the VM.
-		msg := "cannot delete the VM: " + err.Error()
-		r.recorder.Eventf(m, nil, corev1.EventTypeWarning, "DeleteBlocked", "Delete", "%s", msg)
-		return ctrl.Result{RequeueAfter: r.opts.PollInterval}, r.recordDeleteProblem(ctx, m, msg, "")
 	}
 
 	if wait := r.deleteBlockedFor(m, in); wait > 0 {

@@ -530,3 +530,25 @@ func TestDeleteWaitsForAFixOrLongRetry(t *testing.T) {
 	f.clock.Step(f.r.opts.LongRetry + time.Second)
 	step("after LongRetry", 3)
 }
+
+// A machine deleted while its class is missing keeps its finalizer (its VM
+// cannot be reached) and its phase: as under MCM, deleting starts with a class.
+func TestDeleteWithoutClassKeepsPhaseAndFinalizer(t *testing.T) {
+	t.Parallel()
+	m := newMachine("m1")
+	m.Spec.Class.Name = "absent"
+	f := newFixture(t, &fakeDriver{CreateFn: creates("fake:///vm-1")}, m)
+	if _, err := f.reconcile("m1"); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.client.Delete(context.Background(), f.machine("m1")); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.reconcile("m1"); err != nil {
+		t.Fatal(err)
+	}
+	got := f.machine("m1")
+	if got.Name == "" || got.Status.CurrentStatus.Phase != "" || !strings.Contains(got.Status.LastOperation.Description, "cannot delete the VM") {
+		t.Fatalf("want the machine kept without a phase, saying why; got %q, status %+v", got.Name, got.Status)
+	}
+}
