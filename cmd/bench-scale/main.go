@@ -19,6 +19,7 @@ import (
 	"maps"
 	"os"
 	"os/signal"
+	"runtime/debug"
 	"runtime/pprof"
 	"slices"
 	"strings"
@@ -46,7 +47,11 @@ func main() {
 			apiserverFlags[name] = append(apiserverFlags[name], value)
 			return nil
 		})
+	memoryLimit := flag.Int64("go-memory-limit-mib", 0, "soft memory limit of this process's Go runtime in MiB (not of kube-apiserver and etcd); 0: none")
 	flag.Parse()
+	if *memoryLimit > 0 {
+		debug.SetMemoryLimit(*memoryLimit << 20)
+	}
 	if *cpuProfile != "" {
 		f, err := os.Create(*cpuProfile)
 		if err != nil {
