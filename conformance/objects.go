@@ -76,13 +76,20 @@ func (h *harness) chaos() providers.Chaos {
 	return c
 }
 
-// listVMs calls ListMachines for a class of the run's namespace.
-func listVMs(ctx context.Context, h *harness, className string) map[string]string {
+// classAndSecret reads a class of the run's namespace and its secretRef.
+func classAndSecret(ctx context.Context, h *harness, className string) (*v1alpha1.MachineClass, *corev1.Secret) {
 	GinkgoHelper()
 	cls := &v1alpha1.MachineClass{}
 	Expect(h.admin.Get(ctx, client.ObjectKey{Namespace: h.namespace, Name: className}, cls)).To(Succeed())
 	sec := &corev1.Secret{}
 	Expect(h.admin.Get(ctx, client.ObjectKey{Namespace: cls.SecretRef.Namespace, Name: cls.SecretRef.Name}, sec)).To(Succeed())
+	return cls, sec
+}
+
+// listVMs calls ListMachines for a class of the run's namespace.
+func listVMs(ctx context.Context, h *harness, className string) map[string]string {
+	GinkgoHelper()
+	cls, sec := classAndSecret(ctx, h, className)
 	resp, err := h.driver.ListMachines(ctx, &driver.ListMachinesRequest{MachineClass: cls, Secret: sec})
 	expectCode(err, "ListMachines", codes.OK, codes.Unimplemented)
 	if err != nil {

@@ -5,14 +5,12 @@ import (
 	"fmt"
 	"maps"
 	"slices"
-	"sort"
 	"strings"
 	"time"
 
 	"github.com/gardener/machine-controller-manager/pkg/apis/machine/v1alpha1"
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
-	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
@@ -106,10 +104,7 @@ var _ = describeGroup("scale", func(env func() *harness) {
 // that finds them fails, and must not leave them behind either.
 func (h *harness) trackStrays(ctx context.Context, className string, listed map[string]string, carried map[string][]string) {
 	GinkgoHelper()
-	cls := &v1alpha1.MachineClass{}
-	Expect(h.admin.Get(ctx, client.ObjectKey{Namespace: h.namespace, Name: className}, cls)).To(Succeed())
-	sec := &corev1.Secret{}
-	Expect(h.admin.Get(ctx, client.ObjectKey{Namespace: cls.SecretRef.Namespace, Name: cls.SecretRef.Name}, sec)).To(Succeed())
+	cls, sec := classAndSecret(ctx, h, className)
 	for id, name := range listed {
 		if _, ok := carried[id]; !ok {
 			trackVM(h, request{machine: &v1alpha1.Machine{ObjectMeta: metav1.ObjectMeta{Namespace: h.namespace, Name: name}},
@@ -191,9 +186,8 @@ func unexpectedCodes(calls []drivercalls.Call) []string {
 	return out
 }
 
-// sample names the first few of ids.
+// sample names the first few of ids, which come sorted.
 func sample(ids []string, n int) string {
-	sort.Strings(ids)
 	if len(ids) <= n {
 		return strings.Join(ids, ", ")
 	}

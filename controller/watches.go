@@ -35,14 +35,11 @@ func (machineChanged) Update(e event.UpdateEvent) bool {
 		len(o.Finalizers) != len(n.Finalizers)
 }
 
-func (machineChanged) Create(event.CreateEvent) bool   { return true }
-func (machineChanged) Delete(event.DeleteEvent) bool   { return true }
-func (machineChanged) Generic(event.GenericEvent) bool { return true }
-
 // nodeChanged lets through the Node updates a machine's health or
 // deletion depends on: condition statuses, taints, deletion, our finalizer
 // stripped, and provider ID. A kubelet's heartbeat (a condition's
 // timestamps) is not one, nor our own finalizer being added.
+// Creates, deletes and generic events pass (predicate.Funcs' defaults).
 type nodeChanged struct{ predicate.Funcs }
 
 func (nodeChanged) Update(e event.UpdateEvent) bool {
@@ -60,10 +57,6 @@ func (nodeChanged) Update(e event.UpdateEvent) bool {
 		})
 }
 
-func (nodeChanged) Create(event.CreateEvent) bool   { return true }
-func (nodeChanged) Delete(event.DeleteEvent) bool   { return true }
-func (nodeChanged) Generic(event.GenericEvent) bool { return true }
-
 // classUseChanged lets through the Machine events that can change whether
 // a class is in use: a machine appears, goes, or names another class.
 type classUseChanged struct{ predicate.Funcs }
@@ -73,10 +66,6 @@ func (classUseChanged) Update(e event.UpdateEvent) bool {
 	n, ok2 := e.ObjectNew.(*v1alpha1.Machine)
 	return !ok1 || !ok2 || o.Spec.Class.Name != n.Spec.Class.Name
 }
-
-func (classUseChanged) Create(event.CreateEvent) bool   { return true }
-func (classUseChanged) Delete(event.DeleteEvent) bool   { return true }
-func (classUseChanged) Generic(event.GenericEvent) bool { return true }
 
 // mapByIndex maps an object to the machines whose indexed field equals the
 // value extract reads from it (a node to the machines labelled with its name).

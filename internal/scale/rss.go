@@ -8,23 +8,10 @@ import (
 	"strings"
 )
 
-// peakRSS sums the peak resident memory (VmHWM) of this process and every
-// process below it (the control plane's kube-apiserver and etcd), in
-// bytes; 0 where /proc cannot tell.
-func peakRSS() int64 {
-	return treeHWM(os.Getpid())
-}
-
-func treeHWM(pid int) int64 {
-	var total int64
-	for _, b := range peakRSSByProcess(pid) {
-		total += b
-	}
-	return total
-}
-
-// peakRSSByProcess is the peak resident memory of pid and every process
-// below it, by command name (names that repeat add up).
+// peakRSSByProcess is the peak resident memory (VmHWM) of pid and every
+// process below it (the control plane's kube-apiserver and etcd), by
+// command name (names that repeat add up), in bytes; 0 where /proc cannot
+// tell.
 func peakRSSByProcess(pid int) map[string]int64 {
 	by := map[string]int64{}
 	walkTree(pid, func(p int) {

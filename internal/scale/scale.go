@@ -168,8 +168,10 @@ func Run(ctx context.Context, opts Options) (res Result, err error) {
 	res.Deleted = time.Since(start)
 
 	res.WritesPerMachine = float64(writes.total()) / float64(opts.N)
-	res.PeakRSS = peakRSS()
 	res.PeakRSSByProcess = peakRSSByProcess(os.Getpid())
+	for _, b := range res.PeakRSSByProcess {
+		res.PeakRSS += b
+	}
 	res.WritesByRequest = writes.perMachine(opts.N)
 	if res.Timings, err = controllerTimings(); err != nil {
 		return res, err

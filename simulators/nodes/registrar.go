@@ -153,17 +153,20 @@ func (r *Registrar) Sync(ctx context.Context) {
 		r.mu.Lock()
 		m, known := r.joined[vm.ID]
 		r.mu.Unlock()
-		id := Identity{}
-		if known {
-			id = m.id // a member's identity does not change: skip working it out again
-		} else {
-			var ours bool
-			if id, ours = r.opts.Identify(vm); !ours || id.Name == "" {
+		if !known { // a member's identity does not change: worked out once
+			id, ours := r.opts.Identify(vm)
+			if !ours || id.Name == "" {
 				return // not this cluster's, or a VM without a node name (its kubelet cannot register)
+			}
+			if vm.State() == core.Running {
+				m = &member{id: id}
+				r.mu.Lock()
+				r.joined[vm.ID] = m
+				r.mu.Unlock()
 			}
 		}
 		present[vm.ID] = true
-		if work := r.dueWork(vm, id, now, renewEvery); work != nil {
+		if work := r.dueWork(vm, m, now, renewEvery); work != nil {
 			due = append(due, func() { r.record(work(ctx)) })
 		}
 	})
@@ -178,15 +181,9 @@ func (r *Registrar) Sync(ctx context.Context) {
 	r.run(due)
 }
 
-// dueWork returns what one VM's node needs now, or nil.
-func (r *Registrar) dueWork(vm core.VM, id Identity, now time.Time, renewEvery time.Duration) func(context.Context) error {
-	r.mu.Lock()
-	m, known := r.joined[vm.ID]
-	if !known && vm.State() == core.Running {
-		m = &member{id: id}
-		r.joined[vm.ID] = m
-	}
-	r.mu.Unlock()
+// dueWork returns what one VM's node needs now, or nil; m is nil for a
+// VM that never ran here.
+func (r *Registrar) dueWork(vm core.VM, m *member, now time.Time, renewEvery time.Duration) func(context.Context) error {
 	switch vm.State() {
 	case core.Running:
 		switch {
@@ -198,7 +195,7 @@ func (r *Registrar) dueWork(vm core.VM, id Identity, now time.Time, renewEvery t
 			return func(ctx context.Context) error { return r.renewLease(ctx, m, renewEvery) }
 		}
 	case core.ShuttingDown, core.Terminated:
-		if known && m.ready {
+		if m != nil && m.ready {
 			return func(ctx context.Context) error { return r.setReady(ctx, m, false) }
 		}
 	}
