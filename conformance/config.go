@@ -36,9 +36,36 @@ type Config struct {
 	// standard flags (kubeconfigs, namespace, timeouts) and passes the
 	// driver's settings (Env, the simulator's) as environment variables.
 	ControllerCommand []string
+	// Kubeconfig runs the suite on that kubeconfig's cluster (kind, or any
+	// cluster) instead of the embedded control plane. The controller under
+	// test then runs there as production runs it, a Deployment under a
+	// ServiceAccount (InCluster says with which images), and so does the
+	// provider's simulator, if it has one. See in_cluster.go.
+	Kubeconfig string
+	// InCluster holds the images of a run on Kubeconfig's cluster.
+	InCluster InCluster
 	// ScaleMachines is the size of the MachineSet the scale group takes to
 	// Running and back to none. Zero leaves the scale group out of the run.
 	ScaleMachines int
+}
+
+// InCluster are the images a run on Config.Kubeconfig's cluster deploys;
+// the cluster's nodes must have them (kind: `kind load`), or be able to pull
+// them.
+type InCluster struct {
+	// ControllerImage holds /machine-controller (the reference controller,
+	// cmd/machine-controller) and, for Controller "mcm",
+	// /mcm-machine-controller.
+	ControllerImage string
+	// ControllerCommand is the command (and leading arguments) that starts
+	// the controller in ControllerImage; the suite appends the flags of
+	// Controller's kind (MCM's standard flags for "mcm"). Empty means
+	// /machine-controller, or /mcm-machine-controller --provider=NAME for
+	// "mcm"; a provider's own MCM image names its binary here.
+	ControllerCommand []string
+	// SimulatorImage holds /cloud-simulator (cmd/cloud-simulator). Required
+	// when the provider has a simulator.
+	SimulatorImage string
 }
 
 // The controllers a run can put under test.
@@ -69,10 +96,24 @@ func (c *Config) Validate() error {
 	if c.ScaleMachines < 0 {
 		errs = append(errs, fmt.Errorf("Config.ScaleMachines is %d; want 0 (no scale group) or more", c.ScaleMachines))
 	}
+	inCluster := c.Kubeconfig != ""
+	if inCluster {
+		if c.InCluster.ControllerImage == "" {
+			errs = append(errs, errors.New("Config.InCluster.ControllerImage is empty: a run on Config.Kubeconfig's cluster deploys the controller from it"))
+		}
+		if p.NewSimulator != nil && c.InCluster.SimulatorImage == "" {
+			errs = append(errs, fmt.Errorf("Config.InCluster.SimulatorImage is empty: provider %q has a simulator, which must run in the cluster too (or run against the real cloud)", p.Name))
+		}
+		if len(c.ControllerCommand) > 0 {
+			errs = append(errs, errors.New("Config.ControllerCommand starts a local process: on Config.Kubeconfig's cluster the controller runs from Config.InCluster.ControllerImage"))
+		}
+	} else if c.InCluster.ControllerImage != "" || c.InCluster.SimulatorImage != "" || len(c.InCluster.ControllerCommand) > 0 {
+		errs = append(errs, errors.New("Config.InCluster is set but Config.Kubeconfig is empty: the images run only on a cluster"))
+	}
 	switch c.Controller {
 	case "", ControllerReference:
 	case ControllerMCM:
-		if len(c.ControllerCommand) == 0 {
+		if len(c.ControllerCommand) == 0 && !inCluster {
 			errs = append(errs, errors.New("Config.ControllerCommand is empty: Controller \"mcm\" needs the command that starts MCM's machine controller (bin/mcm-machine-controller --provider=NAME, or your own binary)"))
 		}
 	default:

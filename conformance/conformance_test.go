@@ -1,6 +1,7 @@
 package conformance_test
 
 import (
+	"context"
 	"errors"
 	"strings"
 	"testing"
@@ -33,6 +34,12 @@ func TestConfigValidateNamesTheField(t *testing.T) {
 		{"empty", conformance.Config{}, "Config.Provider.Name is empty"},
 		{"no sample spec", conformance.Config{Provider: providers.Provider{Name: "x"}}, "Config.Provider.SampleProviderSpec"},
 		{"negative timeout", conformance.Config{Timeout: -1}, "Config.Timeout is negative"},
+		{"cluster without controller image", conformance.Config{Kubeconfig: "kind.kubeconfig"}, "Config.InCluster.ControllerImage is empty"},
+		{"cluster without simulator image", conformance.Config{Kubeconfig: "k", InCluster: conformance.InCluster{ControllerImage: "c"},
+			Provider: providers.Provider{Name: "sim", NewSimulator: func(context.Context) (providers.Simulator, error) { return nil, nil }}},
+			"Config.InCluster.SimulatorImage is empty"},
+		{"images without cluster", conformance.Config{InCluster: conformance.InCluster{ControllerImage: "c"}}, "Config.Kubeconfig is empty"},
+		{"local command on a cluster", conformance.Config{Kubeconfig: "k", ControllerCommand: []string{"mc"}}, "Config.ControllerCommand starts a local process"},
 	}
 	for _, tc := range tests {
 		err := tc.cfg.Validate()

@@ -118,8 +118,11 @@ func freePort() (int, error) {
 // its creation timeout only when it next looks at the machine, at least
 // once a minute (a fixed period), so its runs wait that much longer.
 func (h *harness) timeoutWait() time.Duration {
-	if h.cfg.Controller == ControllerMCM {
+	switch {
+	case h.cfg.Controller == ControllerMCM:
 		return h.cfg.Timeout + mcmCreationTimeout + 90*time.Second
+	case h.inCluster():
+		return h.cfg.Timeout + inClusterCreationTimeout
 	}
 	return h.cfg.Timeout
 }

@@ -14,6 +14,7 @@ import (
 	rbacv1 "k8s.io/api/rbac/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/runtime"
+	"k8s.io/client-go/rest"
 	clocktesting "k8s.io/utils/clock/testing"
 	ctrl "sigs.k8s.io/controller-runtime"
 	"sigs.k8s.io/controller-runtime/pkg/client"
@@ -30,7 +31,8 @@ import (
 // driver and simulator, the reference controller and a kubelet stand-in.
 type harness struct {
 	cfg       Config
-	cluster   *testcluster.Cluster
+	cluster   *testcluster.Cluster // the embedded control plane; nil on Config.Kubeconfig's cluster
+	config    *rest.Config         // the cluster's, as its admin
 	simulator providers.Simulator
 	driver    driver.Driver
 	admin     client.Client
@@ -41,6 +43,8 @@ type harness struct {
 	// controller, bound to nothing else, asked and was refused.
 	role     *rbacv1.ClusterRole
 	requests *requestLog
+	// controllerPod is the deployed controller's pod, in a cluster.
+	controllerPod string
 	// held names machines whose VMs must not join as nodes.
 	held sync.Map
 	// spec tracks what the running spec created (see tracker.go).
@@ -74,33 +78,18 @@ func startHarness(ctx context.Context, cfg Config) (h *harness, err error) {
 	if err = h.watchForSecrets(); err != nil {
 		return h, err
 	}
-	env := map[string]string{}
-	if cfg.Provider.NewSimulator != nil {
-		if h.simulator, err = cfg.Provider.NewSimulator(ctx); err != nil {
-			return h, fmt.Errorf("starting the %s simulator: %w", cfg.Provider.Name, err)
-		}
-		h.stop = append(h.stop, h.simulator.Close)
-		maps.Copy(env, h.simulator.Env())
-	}
-	maps.Copy(env, cfg.Env)
-	h.env = env
-	if h.driver, err = cfg.Provider.NewDriver(ctx, env); err != nil {
-		return h, fmt.Errorf("building the %s driver: %w", cfg.Provider.Name, err)
-	}
-	if h.cluster, err = testcluster.Start(ctx, cfg.Cluster); err != nil {
-		return h, err
-	}
-	h.stop = append(h.stop, h.cluster.Stop)
-
 	scheme := runtime.NewScheme()
 	if err = controller.AddToScheme(scheme); err != nil {
 		return h, err
 	}
-	if h.admin, err = client.New(h.cluster.Config, client.Options{Scheme: scheme}); err != nil {
+	if err = h.connect(ctx, scheme); err != nil {
 		return h, err
 	}
-	if err = h.createNamespace(ctx); err != nil {
+	if err = h.startSimulator(ctx); err != nil {
 		return h, err
+	}
+	if h.driver, err = cfg.Provider.NewDriver(ctx, h.env); err != nil {
+		return h, fmt.Errorf("building the %s driver: %w", cfg.Provider.Name, err)
 	}
 	h.trace = newTraceRecorder()
 	watchCtx, stopWatching := context.WithCancel(context.Background())
@@ -108,16 +97,19 @@ func startHarness(ctx context.Context, cfg Config) (h *harness, err error) {
 	if err = h.trace.watchMachines(watchCtx, h, scheme); err != nil {
 		return h, err
 	}
-	if cfg.Controller == ControllerMCM {
+	switch {
+	case h.inCluster():
+		err = h.deployController(ctx)
+	case cfg.Controller == ControllerMCM:
 		err = h.startMCM(ctx)
-	} else {
+	default:
 		err = h.startController(ctx, scheme)
 	}
 	if err != nil {
 		return h, err
 	}
 	if joiner, ok := h.simulator.(providers.NodeJoiner); ok {
-		stopJoining, err := joiner.JoinNodes(h.cluster.Config, h.isHeld)
+		stopJoining, err := joiner.JoinNodes(h.config, h.isHeld)
 		if err != nil {
 			return h, fmt.Errorf("joining the %s simulator's VMs as nodes: %w", cfg.Provider.Name, err)
 		}
@@ -125,9 +117,35 @@ func startHarness(ctx context.Context, cfg Config) (h *harness, err error) {
 		return h, nil
 	}
 	oracle, _ := h.simulator.(providers.Oracle)
-	stopKubelet := startKubelet(h.admin, 100*time.Millisecond, h.isHeld, oracle)
+	stopKubelet := startKubelet(h.admin, kubeletOptions{every: 100 * time.Millisecond, namespace: h.namespace,
+		held: h.isHeld, oracle: oracle, sharedCluster: h.inCluster()})
 	h.stop = append(h.stop, func() error { stopKubelet(); return nil })
 	return h, nil
+}
+
+// startSimulator starts the provider's simulator, if it has one: in this
+// process, or in the cluster next to the controller (in_cluster.go). The
+// driver's settings are its environment, then Config.Env.
+func (h *harness) startSimulator(ctx context.Context) (err error) {
+	env := map[string]string{}
+	switch {
+	case h.cfg.Provider.NewSimulator == nil:
+	case h.inCluster():
+		if h.simulator, err = h.deploySimulator(ctx); err != nil {
+			return err
+		}
+	default:
+		if h.simulator, err = h.cfg.Provider.NewSimulator(ctx); err != nil {
+			return fmt.Errorf("starting the %s simulator: %w", h.cfg.Provider.Name, err)
+		}
+		h.stop = append(h.stop, h.simulator.Close)
+	}
+	if h.simulator != nil {
+		maps.Copy(env, h.simulator.Env())
+	}
+	maps.Copy(env, h.cfg.Env)
+	h.env = env
+	return nil
 }
 
 func (h *harness) startController(ctx context.Context, scheme *runtime.Scheme) error {
@@ -199,15 +217,6 @@ func followRealTime(clock *clocktesting.FakeClock) func() error {
 		}
 	}()
 	return func() error { close(done); <-stopped; return nil }
-}
-
-func (h *harness) createNamespace(ctx context.Context) error {
-	ns := &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{GenerateName: "conformance-"}}
-	if err := h.admin.Create(ctx, ns); err != nil {
-		return err
-	}
-	h.namespace = ns.Name
-	return nil
 }
 
 // close stops everything startHarness started, last first.

@@ -85,6 +85,9 @@ var _ = describeGroup("secrets", func(env func() *harness) {
 	It("no value of the class Secret appears in output, logs, events, Machine statuses or reports [MUST]", func(ctx SpecContext) {
 		h := env()
 		Expect(h.scanEvents(ctx)).To(Succeed())
+		if h.inCluster() {
+			Expect(h.scanControllerLog(ctx)).To(Succeed())
+		}
 		time.Sleep(100 * time.Millisecond) // let the output pipes hand over what was printed last
 		if leaks := h.secrets.findings(); len(leaks) > 0 {
 			Fail(fmt.Sprintf("%s (the values are not shown); %s", strings.Join(leaks, "; "), ruleNoSecretsInLogs))

@@ -9,6 +9,7 @@ import (
 	"net"
 	"net/http"
 	"os"
+	"strconv"
 	"time"
 
 	"github.com/machine-conformance/machine-conformance/providers/aws"
@@ -25,6 +26,8 @@ type config struct {
 	clouds                   string // "all", "aws" or "openstack"
 	osAddr, cloudsYAML       string
 	ec2Addr, s3Addr, stsAddr string
+	controlAddr              string // the control API alone, for one cloud
+	advertiseHost            string // the host clients reach the listeners by
 	region                   string
 	worldFile                string
 	printWorld               bool
@@ -46,6 +49,10 @@ func parseFlags(args []string) (config, error) {
 	fs.StringVar(&c.osAddr, "openstack-listen", "127.0.0.1:0", "OpenStack listen address (Keystone and every other service)")
 	fs.StringVar(&c.cloudsYAML, "clouds-yaml", "", "write a clouds.yaml for the OpenStack simulator here (cloud name \""+cloudName+"\")")
 	fs.StringVar(&c.ec2Addr, "ec2-listen", "127.0.0.1:0", "EC2 listen address")
+	fs.StringVar(&c.controlAddr, "control-listen", "",
+		"also serve the control API alone at this address, for the one cloud --cloud names (a fixed port for harnesses, e.g. in a cluster)")
+	fs.StringVar(&c.advertiseHost, "advertise-host", "",
+		"host (name or IP) the printed and served endpoints carry instead of the listen address, e.g. the node's IP when listening on 0.0.0.0 in a pod")
 	fs.StringVar(&c.s3Addr, "s3-listen", "127.0.0.1:0", "S3 listen address")
 	fs.StringVar(&c.stsAddr, "sts-listen", "127.0.0.1:0", "STS listen address")
 	fs.StringVar(&c.worldFile, "world", "", "YAML file describing the account: regions, zones, images, subnets, ... (default: a small built-in world)")
@@ -68,6 +75,9 @@ func parseFlags(args []string) (config, error) {
 	case "all", "aws", "openstack":
 	default:
 		return c, &usageError{fmt.Errorf("--cloud %q: want all, aws or openstack", c.clouds)}
+	}
+	if c.controlAddr != "" && c.clouds == "all" {
+		return c, &usageError{errors.New("--control-listen serves the control API of one cloud: name it with --cloud=aws or --cloud=openstack")}
 	}
 	if c.cloudsYAML != "" && !c.serves("openstack") {
 		return c, &usageError{fmt.Errorf("--clouds-yaml describes the OpenStack simulator, which --cloud=%s does not serve", c.clouds)}
@@ -116,6 +126,7 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 		return err
 	}
 	var services []service
+	var control *simkit.Simulator // the one cloud's, for --control-listen
 	var ec2srv *ec2.Server
 	awsEnvMap := map[string]string{} // filled once the endpoints listen
 	if c.serves("aws") {
@@ -124,7 +135,7 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 		ec2srv = ec2.NewUnstartedServer(ec2.Options{Cloud: cloud, World: &w, Auth: auth, Region: c.region, StrictReferences: true})
 		// The EC2 endpoint also serves the control API (faults, chaos, the
 		// oracle, the event log) for harnesses in other processes.
-		control := simkit.New(simkit.Options{Cloud: cloud, Codec: aws.Codec(), Env: awsEnvMap, Inject: ec2srv.Inject})
+		control = simkit.New(simkit.Options{Cloud: cloud, Codec: aws.Codec(), Env: awsEnvMap, Inject: ec2srv.Inject})
 		services = append(services,
 			service{"--ec2-listen", c.ec2Addr, control.WithControl(ec2srv)},
 			service{"--s3-listen", c.s3Addr, s3.Handler(s3.Options{})},
@@ -134,10 +145,18 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 	if c.serves("openstack") {
 		osCloud = newOpenStackCloud(c)
 		services = append(services, service{"--openstack-listen", c.osAddr, osCloud.handler()})
+		control = osCloud.control
 	}
-	urls, servers, err := listenAndServe(services)
+	if c.controlAddr != "" {
+		services = append(services, service{"--control-listen", c.controlAddr, control.ControlHandler()})
+	}
+	urls, servers, err := listenAndServe(services, c.advertiseHost)
 	if err != nil {
 		return err
+	}
+	controlURL := ""
+	if c.controlAddr != "" {
+		controlURL, urls = urls[len(urls)-1], urls[:len(urls)-1]
 	}
 	if ec2srv != nil {
 		for _, kv := range awsEnv(w, ec2srv.Region(), urls) {
@@ -154,6 +173,9 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 			}
 		}
 		printOpenStackBanner(out, c, urls[0], osCloud.srv.Region())
+	}
+	if controlURL != "" {
+		fmt.Fprintf(out, "# control API alone: %s%s (machine-conformance --simulator-endpoint=%s)\n", controlURL, simkit.ControlPrefix, controlURL)
 	}
 
 	var serveErr error
@@ -193,8 +215,8 @@ func (r running) shutdown() error {
 }
 
 // listenAndServe opens every service's listener (all or none) and serves
-// them; it returns their URLs in order.
-func listenAndServe(services []service) ([]string, running, error) {
+// them; it returns their URLs in order, on advertiseHost when it is set.
+func listenAndServe(services []service, advertiseHost string) ([]string, running, error) {
 	var listeners []net.Listener
 	for _, s := range services {
 		lis, err := net.Listen("tcp", s.addr)
@@ -212,6 +234,9 @@ func listenAndServe(services []service) ([]string, running, error) {
 		srv := &http.Server{Handler: services[i].handler, ReadHeaderTimeout: 10 * time.Second}
 		r.servers = append(r.servers, srv)
 		urls[i] = "http://" + lis.Addr().String()
+		if advertiseHost != "" {
+			urls[i] = "http://" + net.JoinHostPort(advertiseHost, strconv.Itoa(lis.Addr().(*net.TCPAddr).Port))
+		}
 		go func() { r.errs <- srv.Serve(lis) }()
 	}
 	return urls, r, nil

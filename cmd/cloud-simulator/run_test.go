@@ -3,6 +3,7 @@ package main
 import (
 	"bufio"
 	"context"
+	"errors"
 	"io"
 	"strings"
 	"testing"
@@ -73,5 +74,52 @@ func TestRejectsBadFlags(t *testing.T) {
 	}
 	if code := report(err, io.Discard); code != 1 {
 		t.Errorf("a listener that cannot open exits %d, want 1", code)
+	}
+}
+
+// TestControlListenAndAdvertiseHost serves one cloud's control API on its
+// own listener and advertises every endpoint on another host name, as a
+// simulator in a pod on the node's network does.
+func TestControlListenAndAdvertiseHost(t *testing.T) {
+	t.Parallel()
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	pr, pw := io.Pipe()
+	done := make(chan error, 1)
+	go func() {
+		done <- run(ctx, []string{"--cloud=aws", "--pending-for=0s", "--ec2-listen=127.0.0.1:0",
+			"--control-listen=127.0.0.1:0", "--advertise-host=localhost"}, pw)
+		pw.Close()
+	}()
+	control := ""
+	sc := bufio.NewScanner(pr)
+	for control == "" && sc.Scan() {
+		if rest, ok := strings.CutPrefix(sc.Text(), "# control API alone: "); ok {
+			control = strings.TrimSuffix(strings.Fields(rest)[0], simkit.ControlPrefix)
+		}
+	}
+	go func() { _, _ = io.Copy(io.Discard, pr) }()
+	if !strings.HasPrefix(control, "http://localhost:") {
+		t.Fatalf("control API alone at %q, want it advertised on http://localhost:PORT", control)
+	}
+	remote, err := simkit.Dial(ctx, control)
+	if err != nil {
+		t.Fatalf("the control API alone: %v", err)
+	}
+	if got := remote.Env()["AWS_ENDPOINT_URL_EC2"]; !strings.HasPrefix(got, "http://localhost:") || got == control {
+		t.Errorf("the control API reports the EC2 endpoint %q, want it on the advertised host and a port of its own", got)
+	}
+	cancel()
+	if err := <-done; err != nil {
+		t.Fatalf("shutdown: %v", err)
+	}
+}
+
+func TestControlListenNeedsOneCloud(t *testing.T) {
+	t.Parallel()
+	_, err := parseFlags([]string{"--control-listen=127.0.0.1:0"})
+	var usage *usageError
+	if !errors.As(err, &usage) || !strings.Contains(err.Error(), "--cloud=aws") {
+		t.Fatalf("--control-listen without --cloud: %v, want a usage error naming --cloud", err)
 	}
 }

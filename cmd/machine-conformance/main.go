@@ -35,6 +35,8 @@ type options struct {
 	controller, controllerCommand                      string
 	compareReference, compareMCM                       string
 	simulatorEndpoint                                  string
+	kubeconfig, controllerImage, simulatorImage        string
+	controllerImageCommand                             string
 	list, noSimulator                                  bool
 	timeout                                            time.Duration
 	scaleMachines                                      int
@@ -86,7 +88,9 @@ func configure(opts options) (*conformance.Config, error) {
 		opts.reportDir = filepath.Join("_out", "conformance", p.Name)
 	}
 	cfg := &conformance.Config{Provider: p, Timeout: opts.timeout, ReportDir: opts.reportDir, Controller: opts.controller,
-		ScaleMachines: opts.scaleMachines}
+		ScaleMachines: opts.scaleMachines, Kubeconfig: opts.kubeconfig,
+		InCluster: conformance.InCluster{ControllerImage: opts.controllerImage, SimulatorImage: opts.simulatorImage,
+			ControllerCommand: strings.Fields(opts.controllerImageCommand)}}
 	if err := applyInputs(cfg, opts.envFile, opts.specFile, opts.secretFile, opts.noSimulator); err != nil {
 		return nil, err
 	}
@@ -114,8 +118,8 @@ func chooseController(cfg *conformance.Config, opts options) error {
 		cfg.ControllerCommand = strings.Fields(opts.controllerCommand)
 		return nil
 	}
-	if cfg.Controller != conformance.ControllerMCM {
-		return nil
+	if cfg.Controller != conformance.ControllerMCM || cfg.Kubeconfig != "" {
+		return nil // on a cluster, MCM's controller runs from --controller-image
 	}
 	self, err := os.Executable()
 	if err != nil {
@@ -145,6 +149,12 @@ func parseFlags(args []string, usageOut io.Writer) (options, error) {
 	own.BoolVar(&o.noSimulator, "no-simulator", false, "run against the real cloud even if the provider has a simulator")
 	own.StringVar(&o.simulatorEndpoint, "simulator-endpoint", "",
 		"use a simulator running elsewhere (cloud-simulator, or one in a cluster), steered through its control API at this endpoint, instead of starting one")
+	own.StringVar(&o.kubeconfig, "kubeconfig", "",
+		"run on this kubeconfig's cluster (e.g. kind) instead of the embedded control plane, with the controller and simulator deployed there")
+	own.StringVar(&o.controllerImage, "controller-image", "", "with --kubeconfig: image holding /machine-controller and /mcm-machine-controller")
+	own.StringVar(&o.controllerImageCommand, "controller-image-command", "",
+		"with --kubeconfig: the command starting the controller in --controller-image, space-separated (default /machine-controller, or /mcm-machine-controller --provider=NAME with --controller=mcm)")
+	own.StringVar(&o.simulatorImage, "simulator-image", "", "with --kubeconfig: image holding /cloud-simulator")
 	own.StringVar(&o.reportDir, "report-dir", "", `folder for junit.xml, report.json and summary.md (default "_out/conformance/<provider>")`)
 	own.StringVar(&o.controller, "controller", conformance.ControllerReference,
 		`controller under test: "reference" (ours, in-process) or "mcm" (MCM's own machine controller with the provider's driver, bin/mcm-machine-controller)`)
@@ -198,6 +208,8 @@ Examples:
       --ginkgo.label-filter='!validation'                        # against a real cloud
   machine-conformance --provider=aws --controller=mcm            # MCM's own machine controller drives the driver
   machine-conformance --provider=aws --controller-command=./bin/machine-controller  # your shipped binary
+  machine-conformance --provider=aws --kubeconfig=kind.kubeconfig \
+      --controller-image=IMG --simulator-image=IMG               # on a kind cluster (make conformance CLUSTER=kind)
   machine-conformance --provider=aws --compare-reference=_out/conformance/aws \
       --compare-mcm=_out/conformance/aws-mcm                     # compare the two controllers' traces
   machine-conformance --list                                     # the registered providers

@@ -15,7 +15,7 @@ func TestParseFlags(t *testing.T) {
 		wantErr string // "" for success
 	}{
 		{"own and ginkgo flags", []string{"--provider=aws", "--timeout=5s", "--ginkgo.label-filter=driver"}, ""},
-		{"a flag other packages register", []string{"--kubeconfig=/x"}, "flag provided but not defined: -kubeconfig"},
+		{"a flag other packages register", []string{"--test.v"}, "flag provided but not defined: -test.v"},
 		{"a stray argument", []string{"--provider=aws", "extra"}, `unexpected argument "extra"`},
 	}
 	for _, tc := range tests {
@@ -49,7 +49,7 @@ func TestHelpShowsOurFlagsFirst(t *testing.T) {
 	if !strings.Contains(help[ginkgo:], "--ginkgo.label-filter") {
 		t.Error("Ginkgo's label filter is not listed")
 	}
-	for _, absent := range []string{"kubeconfig", "[DEPRECATED]", "test.v"} {
+	for _, absent := range []string{"[DEPRECATED]", "test.v"} {
 		if strings.Contains(help, absent) {
 			t.Errorf("help mentions %q", absent)
 		}
