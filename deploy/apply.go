@@ -43,18 +43,28 @@ func RolledOut(ctx context.Context, c client.Client, namespace, name string, wit
 			return false, nil
 		}
 		pods := &corev1.PodList{}
-		if err := c.List(ctx, pods, client.InNamespace(namespace), client.MatchingLabels{AppLabel: name}); err == nil {
-			for i := range pods.Items {
-				if failed := PodFailure(&pods.Items[i]); failed != "" {
-					return false, fmt.Errorf("pod %s/%s %s", namespace, pods.Items[i].Name, failed)
-				}
+		if err := c.List(ctx, pods, client.InNamespace(namespace), client.MatchingLabels{AppLabel: name}); err != nil {
+			last = err.Error()
+			return false, nil
+		}
+		current := 0 // Ready pods of the current template's image
+		for i := range pods.Items {
+			p := &pods.Items[i]
+			if !p.DeletionTimestamp.IsZero() {
+				continue // an old pod on its way out stops as asked
+			}
+			if failed := PodFailure(p); failed != "" {
+				return false, fmt.Errorf("pod %s/%s %s", namespace, p.Name, failed)
+			}
+			if PodReady(p) && sameImages(p.Spec.Containers, d.Spec.Template.Spec.Containers) {
+				current++
 			}
 		}
 		s := d.Status
 		last = "observed generation " + strconv.FormatInt(s.ObservedGeneration, 10) + " of " + strconv.FormatInt(d.Generation, 10) +
 			", " + strconv.Itoa(int(s.UpdatedReplicas)) + " updated, " + strconv.Itoa(int(s.AvailableReplicas)) + " available, " +
 			strconv.Itoa(int(s.Replicas)) + " in all"
-		return s.ObservedGeneration >= d.Generation && s.UpdatedReplicas == 1 && s.AvailableReplicas == 1 && s.Replicas == 1, nil
+		return s.ObservedGeneration >= d.Generation && s.UpdatedReplicas == 1 && s.AvailableReplicas == 1 && s.Replicas == 1 && current == 1, nil
 	})
 	if err != nil && !wait.Interrupted(err) {
 		return fmt.Errorf("deployment %s/%s: %w", namespace, name, err)
@@ -63,6 +73,18 @@ func RolledOut(ctx context.Context, c client.Client, namespace, name string, wit
 		return fmt.Errorf("deployment %s/%s did not roll out within %s: %s", namespace, name, within, last)
 	}
 	return nil
+}
+
+func sameImages(running, want []corev1.Container) bool {
+	if len(running) != len(want) {
+		return false
+	}
+	for i := range want {
+		if running[i].Image != want[i].Image {
+			return false
+		}
+	}
+	return true
 }
 
 // PodFailure says how a pod failed (it stopped, restarted, or cannot get

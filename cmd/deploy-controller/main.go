@@ -45,14 +45,17 @@ type options struct {
 
 func main() {
 	var o options
-	flag.StringVar(&o.kubeconfig, "kubeconfig", os.Getenv("KUBECONFIG"), "the cluster's kubeconfig (default $KUBECONFIG)")
-	flag.StringVar(&o.provider, "provider", "aws", "provider whose driver the controller runs")
-	flag.StringVar(&o.namespace, "namespace", "machine-conformance-dev", "namespace of the controller, the simulator and the Machines it watches")
-	flag.StringVar(&o.controllerImage, "controller-image", "", "image holding /machine-controller (required)")
-	flag.StringVar(&o.simulatorImage, "simulator-image", "", "image holding /cloud-simulator; empty deploys no simulator")
-	flag.StringVar(&o.controllerArgs, "controller-args", "", "extra flags for the controller, space-separated (e.g. \"--creation-timeout=1m\")")
-	flag.DurationVar(&o.within, "wait", 2*time.Minute, "how long to wait for each Deployment to roll out")
-	flag.Parse()
+	// A flag set of our own: controller-runtime registers --kubeconfig on
+	// the process-wide one.
+	fs := flag.NewFlagSet("deploy-controller", flag.ExitOnError)
+	fs.StringVar(&o.kubeconfig, "kubeconfig", os.Getenv("KUBECONFIG"), "the cluster's kubeconfig (default $KUBECONFIG)")
+	fs.StringVar(&o.provider, "provider", "aws", "provider whose driver the controller runs")
+	fs.StringVar(&o.namespace, "namespace", "machine-conformance-dev", "namespace of the controller, the simulator and the Machines it watches")
+	fs.StringVar(&o.controllerImage, "controller-image", "", "image holding /machine-controller (required)")
+	fs.StringVar(&o.simulatorImage, "simulator-image", "", "image holding /cloud-simulator; empty deploys no simulator")
+	fs.StringVar(&o.controllerArgs, "controller-args", "", "extra flags for the controller, space-separated (e.g. \"--creation-timeout=1m\")")
+	fs.DurationVar(&o.within, "wait", 2*time.Minute, "how long to wait for each Deployment to roll out")
+	_ = fs.Parse(os.Args[1:])
 	if o.controllerImage == "" || o.kubeconfig == "" {
 		fmt.Fprintln(os.Stderr, "deploy-controller: --controller-image and --kubeconfig (or $KUBECONFIG) are required")
 		os.Exit(2)
