@@ -104,6 +104,9 @@ func (c *Config) Validate() error {
 		if p.NewSimulator != nil && c.InCluster.SimulatorImage == "" {
 			errs = append(errs, fmt.Errorf("Config.InCluster.SimulatorImage is empty: provider %q has a simulator, which must run in the cluster too (or run against the real cloud)", p.Name))
 		}
+		if p.NewSimulator != nil && p.SimulatorCloud == "" {
+			errs = append(errs, fmt.Errorf("Config.Provider.SimulatorCloud of provider %q is empty: its simulator cannot run in a cluster, as cmd/cloud-simulator does not serve it (run against the real cloud)", p.Name))
+		}
 		if len(c.ControllerCommand) > 0 {
 			errs = append(errs, errors.New("Config.ControllerCommand starts a local process: on Config.Kubeconfig's cluster the controller runs from Config.InCluster.ControllerImage"))
 		}

@@ -38,7 +38,7 @@ func (h *harness) deployOptions() deploy.Options {
 	return deploy.Options{
 		Namespace:  h.namespace,
 		Controller: deploy.Container{Image: h.cfg.InCluster.ControllerImage},
-		Simulator: deploy.Simulator{Image: h.cfg.InCluster.SimulatorImage, Cloud: h.cfg.Provider.Name,
+		Simulator: deploy.Simulator{Image: h.cfg.InCluster.SimulatorImage, Cloud: h.cfg.Provider.SimulatorCloud,
 			Args: []string{"--pending-for=500ms"}},
 	}
 }

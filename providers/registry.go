@@ -51,6 +51,12 @@ type Provider struct {
 	// NewSimulator starts the cloud the driver runs against in tests, nil if
 	// the provider runs only against its real cloud.
 	NewSimulator func(ctx context.Context) (Simulator, error)
+	// SimulatorCloud is the cloud cmd/cloud-simulator serves for this
+	// provider (its --cloud: "aws", "openstack"), for runs that deploy the
+	// simulator into a cluster. Empty means none: such runs need the real
+	// cloud. A provider repository that renames a registered provider
+	// keeps its simulator this way.
+	SimulatorCloud string
 }
 
 // MachineClassProvider is the value the suite writes into

@@ -69,13 +69,15 @@ func TestRunDrivesAMachine(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
+	// The provider ID (spec) and the phase (status) are separate writes:
+	// wait for both.
 	m := &v1alpha1.Machine{}
-	for m.Spec.ProviderID == "" {
+	for m.Spec.ProviderID == "" || m.Status.CurrentStatus.Phase == "" {
 		select {
 		case err := <-done:
 			t.Fatalf("the command stopped early: %v", err)
 		case <-ctx.Done():
-			t.Fatal("the machine never got a provider ID")
+			t.Fatalf("the machine never got both a provider ID and a phase: %q, %q", m.Spec.ProviderID, m.Status.CurrentStatus.Phase)
 		case <-time.After(100 * time.Millisecond):
 		}
 		if err := c.Get(ctx, client.ObjectKey{Namespace: "default", Name: "m1"}, m); err != nil {

@@ -53,8 +53,9 @@ func init() {
 			awsdriver.SecretSecretAccessKey: []byte(ec2.DefaultSecretAccessKey),
 			awsdriver.SecretUserData:        []byte("#cloud-config\n"),
 		},
-		Fixtures:     fixtures,
-		NewSimulator: func(context.Context) (providers.Simulator, error) { return NewSimulator(), nil },
+		Fixtures:       fixtures,
+		NewSimulator:   func(context.Context) (providers.Simulator, error) { return NewSimulator(), nil },
+		SimulatorCloud: "aws",
 	})
 }
 

@@ -77,6 +77,7 @@ func init() {
 		SampleSecret:        SampleSecret,
 		Fixtures:            fixtures,
 		NewSimulator:        func(context.Context) (providers.Simulator, error) { return NewSimulator(), nil },
+		SimulatorCloud:      "openstack",
 	})
 }
 

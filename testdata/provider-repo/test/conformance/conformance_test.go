@@ -1,9 +1,12 @@
 // Package conformance runs machine-conformance against this provider's
-// driver, on the EC2 simulator and an embedded control plane.
+// driver, on the EC2 simulator and an embedded control plane; or, with the
+// MACHINE_CONFORMANCE_* variables the reusable kind workflow sets, on a
+// kind cluster with this provider's controller image deployed there.
 package conformance
 
 import (
 	"context"
+	"os"
 	"testing"
 
 	"github.com/gardener/machine-controller-manager/pkg/util/provider/driver"
@@ -23,5 +26,9 @@ func TestConformance(t *testing.T) {
 	p.NewDriver = func(_ context.Context, env map[string]string) (driver.Driver, error) {
 		return example.NewDriver(env["AWS_ENDPOINT_URL_EC2"]), nil
 	}
-	conformance.Test(t, conformance.Config{Provider: p})
+	cfg := conformance.Config{Provider: p}
+	if err := conformance.FromEnvironment(&cfg, os.Getenv); err != nil {
+		t.Fatal(err)
+	}
+	conformance.Test(t, cfg)
 }
