@@ -43,8 +43,10 @@ type harness struct {
 	// controller, bound to nothing else, asked and was refused.
 	role     *rbacv1.ClusterRole
 	requests *requestLog
-	// controllerPod is the deployed controller's pod, in a cluster.
+	// controllerPod is the deployed controller's pod, in a cluster, and
+	// simulatorPort the first of its simulator's ports on the node.
 	controllerPod string
+	simulatorPort int32
 	// held names machines whose VMs must not join as nodes.
 	held sync.Map
 	// spec tracks what the running spec created (see tracker.go).

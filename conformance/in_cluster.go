@@ -39,14 +39,18 @@ func (h *harness) deployOptions() deploy.Options {
 		Namespace:  h.namespace,
 		Controller: deploy.Container{Image: h.cfg.InCluster.ControllerImage},
 		Simulator: deploy.Simulator{Image: h.cfg.InCluster.SimulatorImage, Cloud: h.cfg.Provider.SimulatorCloud,
-			Args: []string{"--pending-for=500ms"}},
+			Args: []string{"--pending-for=500ms"}, FirstPort: h.simulatorPort},
 	}
 }
 
 // deploySimulator runs cloud-simulator in the cluster on a node's network
 // and steers it through its control API, which the host reaches at the
 // node's IP as the controller's pod does.
-func (h *harness) deploySimulator(ctx context.Context) (providers.Simulator, error) {
+func (h *harness) deploySimulator(ctx context.Context) (_ providers.Simulator, err error) {
+	// Another run's simulator, or make dev's, may hold the default ports.
+	if h.simulatorPort, err = deploy.FreeSimulatorPort(ctx, h.admin); err != nil {
+		return nil, err
+	}
 	objs, err := deploy.SimulatorObjects(h.deployOptions())
 	if err != nil {
 		return nil, err
@@ -58,7 +62,10 @@ func (h *harness) deploySimulator(ctx context.Context) (providers.Simulator, err
 	if err != nil {
 		return nil, err
 	}
-	endpoint := "http://" + pod.Status.HostIP + ":" + strconv.Itoa(deploy.SimulatorControlPort)
+	endpoint, err := deploy.SimulatorEndpoint(ctx, h.admin, h.namespace)
+	if err != nil {
+		return nil, err
+	}
 	remote, err := simkit.Dial(ctx, endpoint)
 	if err != nil {
 		return nil, fmt.Errorf("the simulator pod %s/%s is Ready, but this process cannot reach its control API: %w", pod.Namespace, pod.Name, err)

@@ -3,6 +3,7 @@ package deploy
 import (
 	"context"
 	"fmt"
+	"net"
 	"slices"
 	"strconv"
 	"time"
@@ -112,19 +113,54 @@ var startFailures = []string{"ErrImageNeverPull", "ErrImagePull", "ImagePullBack
 	"CreateContainerConfigError", "CreateContainerError"}
 
 // SimulatorEndpoint is the control API of the simulator SimulatorObjects
-// runs in namespace, once its pod is Ready: the node's IP at
-// SimulatorControlPort, which the host and pods both reach.
+// runs in namespace, once its pod is Ready: the node's IP at the pod's
+// control port, which the host and pods both reach.
 func SimulatorEndpoint(ctx context.Context, c client.Client, namespace string) (string, error) {
 	pods := &corev1.PodList{}
 	if err := c.List(ctx, pods, client.InNamespace(namespace), client.MatchingLabels{AppLabel: SimulatorName}); err != nil {
 		return "", err
 	}
 	for _, p := range pods.Items {
-		if PodReady(&p) && p.Status.HostIP != "" && p.DeletionTimestamp.IsZero() {
-			return "http://" + p.Status.HostIP + ":" + strconv.Itoa(SimulatorControlPort), nil
+		port, ok := controlPort(&p)
+		if ok && PodReady(&p) && p.Status.HostIP != "" && p.DeletionTimestamp.IsZero() {
+			return "http://" + net.JoinHostPort(p.Status.HostIP, strconv.Itoa(int(port))), nil
 		}
 	}
 	return "", fmt.Errorf("no Ready %s pod in namespace %s", SimulatorName, namespace)
+}
+
+func controlPort(p *corev1.Pod) (int32, bool) {
+	for _, c := range p.Spec.Containers {
+		for _, port := range c.Ports {
+			if port.Name == "control" {
+				return port.ContainerPort, true
+			}
+		}
+	}
+	return 0, false
+}
+
+// FreeSimulatorPort is the first block of simulator ports no simulator in
+// the cluster holds (in any namespace), for Simulator.FirstPort. Two runs
+// choosing at once may still collide: the scheduler then leaves the later
+// pod Pending, saying the node has no free ports.
+func FreeSimulatorPort(ctx context.Context, c client.Client) (int32, error) {
+	pods := &corev1.PodList{}
+	if err := c.List(ctx, pods, client.MatchingLabels{AppLabel: SimulatorName}); err != nil {
+		return 0, fmt.Errorf("listing the simulators in the cluster: %w", err)
+	}
+	taken := map[int32]bool{}
+	for _, p := range pods.Items {
+		if port, ok := controlPort(&p); ok {
+			taken[port] = true
+		}
+	}
+	for port := int32(DefaultSimulatorPort); port <= 65535-simulatorPorts; port += SimulatorPortStride {
+		if !taken[port] {
+			return port, nil
+		}
+	}
+	return 0, fmt.Errorf("every block of simulator ports from %d is taken", DefaultSimulatorPort)
 }
 
 // PodReady says whether a pod's Ready condition is true.

@@ -87,25 +87,25 @@ func (o Options) controllerDeployment() *appsv1.Deployment {
 }
 
 func (o Options) simulatorDeployment() *appsv1.Deployment {
-	listen := func(port int) string { return fmt.Sprintf("0.0.0.0:%d", port) }
-	args := []string{
-		"--cloud=" + o.Simulator.Cloud,
-		"--advertise-host=$(HOST_IP)",
-		"--control-listen=" + listen(SimulatorControlPort),
-		"--ec2-listen=" + listen(SimulatorEC2Port),
-		"--s3-listen=" + listen(SimulatorS3Port),
-		"--sts-listen=" + listen(SimulatorSTSPort),
-		"--openstack-listen=" + listen(SimulatorOpenStackPort),
+	first := o.Simulator.firstPort()
+	names := [simulatorPorts]string{"control", "ec2", "s3", "sts", "openstack"}
+	args := []string{"--cloud=" + o.Simulator.Cloud, "--advertise-host=$(HOST_IP)"}
+	var ports []corev1.ContainerPort
+	for i, name := range names {
+		port := first + int32(i)
+		args = append(args, fmt.Sprintf("--%s-listen=0.0.0.0:%d", name, port))
+		// Declared, so that the scheduler refuses a node whose ports are taken.
+		ports = append(ports, corev1.ContainerPort{Name: name, ContainerPort: port, HostPort: port, Protocol: corev1.ProtocolTCP})
 	}
 	c := corev1.Container{
 		Name: SimulatorName, Image: o.Simulator.Image, ImagePullPolicy: corev1.PullIfNotPresent,
 		Command: []string{"/" + SimulatorName}, Args: append(args, o.Simulator.Args...),
 		Env: []corev1.EnvVar{{Name: "HOST_IP", ValueFrom: &corev1.EnvVarSource{
 			FieldRef: &corev1.ObjectFieldSelector{FieldPath: "status.hostIP"}}}},
-		Ports: []corev1.ContainerPort{{Name: "control", ContainerPort: SimulatorControlPort, Protocol: corev1.ProtocolTCP}},
+		Ports: ports,
 		ReadinessProbe: &corev1.Probe{
 			ProbeHandler: corev1.ProbeHandler{HTTPGet: &corev1.HTTPGetAction{
-				Path: "/_simulator/env", Port: intstr.FromInt32(SimulatorControlPort)}},
+				Path: "/_simulator/env", Port: intstr.FromString("control")}},
 			PeriodSeconds: 1,
 		},
 		SecurityContext: restricted(),

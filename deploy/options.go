@@ -48,17 +48,29 @@ type Simulator struct {
 	Cloud string
 	// Args are appended to the flags Objects sets.
 	Args []string
+	// FirstPort is the first of the simulatorPorts ports it takes on its
+	// node, in this order: the control API, EC2, S3, STS, OpenStack. A
+	// harness on the host and the controller in a pod both reach them at
+	// the node's IP. Zero means DefaultSimulatorPort. Simulators sharing a
+	// node need blocks of their own: see FreeSimulatorPort.
+	FirstPort int32
 }
 
-// The simulator's fixed ports on the node: a harness on the host and the
-// controller in a pod both reach them at the node's IP.
+// DefaultSimulatorPort is the first port of the first block; blocks are
+// SimulatorPortStride apart.
 const (
-	SimulatorControlPort   = 18079
-	SimulatorEC2Port       = 18080
-	SimulatorS3Port        = 18081
-	SimulatorSTSPort       = 18082
-	SimulatorOpenStackPort = 18083
+	DefaultSimulatorPort = 18079
+	SimulatorPortStride  = 10
+	simulatorPorts       = 5
 )
+
+// firstPort is FirstPort or its default.
+func (s Simulator) firstPort() int32 {
+	if s.FirstPort == 0 {
+		return DefaultSimulatorPort
+	}
+	return s.FirstPort
+}
 
 // Names of the objects Objects makes (the binding adds the namespace).
 const (
@@ -94,6 +106,9 @@ func (o Options) simulatorErrors() []error {
 	}
 	if o.Simulator.Image != "" && o.Simulator.Cloud == "" {
 		errs = append(errs, errors.New("Options.Simulator.Cloud is empty: name the cloud cloud-simulator serves (--cloud)"))
+	}
+	if p := o.Simulator.FirstPort; p < 0 || p > 65535-simulatorPorts {
+		errs = append(errs, fmt.Errorf("Options.Simulator.FirstPort %d leaves no room for %d ports", p, simulatorPorts))
 	}
 	return errs
 }

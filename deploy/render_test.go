@@ -1,6 +1,7 @@
 package deploy
 
 import (
+	"context"
 	"errors"
 	"flag"
 	"os"
@@ -9,8 +10,11 @@ import (
 	"testing"
 
 	appsv1 "k8s.io/api/apps/v1"
+	corev1 "k8s.io/api/core/v1"
 	rbacv1 "k8s.io/api/rbac/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+	"sigs.k8s.io/controller-runtime/pkg/client/fake"
 	"sigs.k8s.io/yaml"
 )
 
@@ -116,6 +120,7 @@ func TestValidateNamesTheField(t *testing.T) {
 		{"env key", func(o *Options) { o.Controller.Env = map[string]string{"1BAD=": "x"} }, "Options.Controller.Env key"},
 		{"simulator cloud", func(o *Options) { o.Simulator.Cloud = "" }, "Options.Simulator.Cloud"},
 		{"metrics port", func(o *Options) { o.MetricsPort = 70000 }, "Options.MetricsPort"},
+		{"simulator ports", func(o *Options) { o.Simulator.FirstPort = 65533 }, "Options.Simulator.FirstPort"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -157,5 +162,38 @@ func TestSimulatorObjectsNeedNoController(t *testing.T) {
 	}
 	if _, err := ControllerObjects(o); !errors.Is(err, ErrInvalidOptions) {
 		t.Fatalf("ControllerObjects without a controller image: %v, want ErrInvalidOptions", err)
+	}
+}
+
+// TestFreeSimulatorPort skips the blocks other simulators hold, in any
+// namespace.
+func TestFreeSimulatorPort(t *testing.T) {
+	t.Parallel()
+	simulatorPod := func(ns string, first int32) *corev1.Pod {
+		o := Options{Namespace: ns, Simulator: Simulator{Image: "sim:1", Cloud: "aws", FirstPort: first}}
+		d := o.simulatorDeployment()
+		return &corev1.Pod{ObjectMeta: metav1.ObjectMeta{Namespace: ns, Name: "sim", Labels: d.Spec.Template.Labels},
+			Spec: d.Spec.Template.Spec}
+	}
+	tests := []struct {
+		name string
+		pods []client.Object
+		want int32
+	}{
+		{"none", nil, DefaultSimulatorPort},
+		{"the default taken", []client.Object{simulatorPod("dev", 0)}, DefaultSimulatorPort + SimulatorPortStride},
+		{"a gap is reused", []client.Object{simulatorPod("a", DefaultSimulatorPort + SimulatorPortStride)}, DefaultSimulatorPort},
+		{"two taken", []client.Object{simulatorPod("a", 0), simulatorPod("b", DefaultSimulatorPort + SimulatorPortStride)},
+			DefaultSimulatorPort + 2*SimulatorPortStride},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			c := fake.NewClientBuilder().WithObjects(tt.pods...).Build()
+			got, err := FreeSimulatorPort(context.Background(), c)
+			if err != nil || got != tt.want {
+				t.Fatalf("FreeSimulatorPort = %d, %v; want %d", got, err, tt.want)
+			}
+		})
 	}
 }

@@ -26,37 +26,12 @@ rm -f "${out}/controller/"*
 # cached apart from the host's, so the first one compiles for minutes.
 CGO_ENABLED=0 go build -ldflags="-s -w" -o "${out}/controller/" "${controller_cmds[@]}"
 CGO_ENABLED=0 go build -ldflags="-s -w" -o "${out}/simulator/" ./cmd/cloud-simulator
-go build -o bin/ ./cmd/kind-cluster
 echo "kind-images: binaries built after $((SECONDS - start)) s" >&2
 
-# image_of DIR REPO imports DIR's files as REPO:TAG unless the engine has it.
-image_of() {
-	local dir="$1" repo="$2" tag image
-	tag="$(cd "${dir}" && sha256sum -- * | sha256sum | cut -c1-12)"
-	image="${repo}:${tag}"
-	if ! docker image inspect "${image}" >/dev/null 2>&1; then
-		tar -C "${dir}" --owner=0 --group=0 --numeric-owner --mtime=@0 -c . |
-			docker import --change 'USER 65532:65532' - "${image}" >/dev/null
-		echo "kind-images: imported ${image}" >&2
-	fi
-	echo "${image}"
-}
-controller_image="$(image_of "${out}/controller" machine-conformance.local/machine-controller)"
-simulator_image="$(image_of "${out}/simulator" machine-conformance.local/cloud-simulator)"
+controller_image="$(kind_image_of "${out}/controller" machine-conformance.local/machine-controller)"
+simulator_image="$(kind_image_of "${out}/simulator" machine-conformance.local/cloud-simulator)"
 
-# Load what the node lacks (kind's node is a container named NAME-control-plane).
-missing=()
-for image in "${controller_image}" "${simulator_image}"; do
-	if ! docker exec "${name}-control-plane" crictl inspecti "${image}" >/dev/null 2>&1; then
-		missing+=("${image}")
-	fi
-done
-if ((${#missing[@]} > 0)); then
-	docker save -o "${out}/images.tar" "${missing[@]}"
-	bin/kind-cluster load --name="${name}" --archive="${out}/images.tar"
-	rm -f "${out}/images.tar"
-	echo "kind-images: loaded ${missing[*]} into cluster ${name}" >&2
-fi
+kind_load "${name}" "${controller_image}" "${simulator_image}"
 echo "kind-images: images ready after $((SECONDS - start)) s" >&2
 echo "CONTROLLER_IMAGE=${controller_image}"
 echo "SIMULATOR_IMAGE=${simulator_image}"

@@ -43,3 +43,38 @@ kind_nice() {
 		nice -n 19 "$@"
 	fi
 }
+
+# kind_image_of DIR REPO makes the files of DIR (static binaries) an image
+# REPO:TAG with no base, TAG a digest of the files, unless the engine has
+# it already; it prints REPO:TAG.
+kind_image_of() {
+	local dir="$1" repo="$2" tag image
+	tag="$(cd "${dir}" && sha256sum -- * | sha256sum | cut -c1-12)"
+	image="${repo}:${tag}"
+	if ! docker image inspect "${image}" >/dev/null 2>&1; then
+		tar -C "${dir}" --owner=0 --group=0 --numeric-owner --mtime=@0 -c . |
+			docker import --change 'USER 65532:65532' - "${image}" >/dev/null
+		echo "kind-images: imported ${image}" >&2
+	fi
+	echo "${image}"
+}
+
+# kind_load CLUSTER IMAGE... loads into the cluster's node the images it
+# lacks (kind's node is the container CLUSTER-control-plane).
+kind_load() {
+	local cluster="$1" image archive
+	shift
+	local missing=()
+	for image in "$@"; do
+		if ! docker exec "${cluster}-control-plane" crictl inspecti "${image}" >/dev/null 2>&1; then
+			missing+=("${image}")
+		fi
+	done
+	((${#missing[@]} > 0)) || return 0
+	archive="$(mktemp "${TMPDIR:-/tmp}/kind-images.XXXXXX.tar")"
+	docker save -o "${archive}" "${missing[@]}"
+	(cd "${kind_root}" && go build -o bin/ ./cmd/kind-cluster)
+	"${kind_root}/bin/kind-cluster" load --name="${cluster}" --archive="${archive}"
+	rm -f "${archive}"
+	echo "kind-images: loaded ${missing[*]} into cluster ${cluster}" >&2
+}

@@ -21,6 +21,7 @@ import (
 	"strings"
 	"time"
 
+	appsv1 "k8s.io/api/apps/v1"
 	corev1 "k8s.io/api/core/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
@@ -106,6 +107,9 @@ func run(ctx context.Context, o options) error {
 		ClusterRoleName: role.Name, ClusterRole: role, MetricsPort: 8080,
 		Simulator: deploy.Simulator{Image: o.simulatorImage, Cloud: o.provider},
 	}
+	if opts.Simulator.FirstPort, err = simulatorPort(ctx, c, o.namespace); err != nil {
+		return err
+	}
 	if opts.Controller.Env, err = simulatorEnv(ctx, c, opts, o.within); err != nil {
 		return err
 	}
@@ -117,6 +121,25 @@ func run(ctx context.Context, o options) error {
 		return err
 	}
 	return deploy.RolledOut(ctx, c, o.namespace, deploy.ControllerName, o.within)
+}
+
+// simulatorPort keeps the ports of the simulator already deployed in
+// namespace, or picks a block no other simulator in the cluster holds.
+func simulatorPort(ctx context.Context, c client.Client, namespace string) (int32, error) {
+	current := &appsv1.Deployment{}
+	err := c.Get(ctx, client.ObjectKey{Namespace: namespace, Name: deploy.SimulatorName}, current)
+	if err == nil {
+		for _, ctr := range current.Spec.Template.Spec.Containers {
+			for _, p := range ctr.Ports {
+				if p.Name == "control" {
+					return p.ContainerPort, nil
+				}
+			}
+		}
+	} else if !apierrors.IsNotFound(err) {
+		return 0, err
+	}
+	return deploy.FreeSimulatorPort(ctx, c)
 }
 
 // simulatorEnv deploys the simulator, if there is one, and returns the
