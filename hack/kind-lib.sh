@@ -55,6 +55,10 @@ kind_image_of() {
 		tar -C "${dir}" --owner=0 --group=0 --numeric-owner --mtime=@0 -c . |
 			docker import --change 'USER 65532:65532' - "${image}" >/dev/null
 		echo "kind-images: imported ${image}" >&2
+		# Earlier builds of REPO go, so the engine keeps one per repository
+		# (an image a container still uses stays).
+		docker images "${repo}" --format '{{.Repository}}:{{.Tag}}' | grep -vxF "${image}" |
+			xargs -r docker rmi >/dev/null 2>&1 || true
 	fi
 	echo "${image}"
 }
