@@ -174,7 +174,7 @@ func (h *harness) startController(ctx context.Context, scheme *runtime.Scheme) e
 	restricted.Wrap(h.requests.wrap)
 	restricted.QPS, restricted.Burst = 200, 400 // as cmd/machine-controller's defaults; client-go's 5 and 10 throttle the scale group
 	mgr, err := ctrl.NewManager(restricted, ctrl.Options{Scheme: scheme, Logger: h.out.logger,
-		Metrics: metricsserver.Options{BindAddress: "0"}})
+		Metrics: metricsserver.Options{BindAddress: "0"}, Cache: controller.CacheOptions("")})
 	if err != nil {
 		return err
 	}

@@ -29,8 +29,8 @@ type Options struct {
 	// Namespace restricts the controller to Machines, MachineSets and
 	// MachineClasses in one namespace. Empty means all namespaces. The
 	// manager's cache should watch that namespace only too (see
-	// cache.Options.DefaultNamespaces): the controller ignores the rest,
-	// but a cache of every namespace still costs memory.
+	// CacheOptions): the controller ignores the rest, but a cache of every
+	// namespace still costs memory.
 	Namespace string
 
 	// Clock decides every timeout and drives the safety sweep.

@@ -64,7 +64,8 @@ var _ = BeforeSuite(func() {
 	// The controller runs as a user bound to nothing but the shipped ClusterRole.
 	restricted := bindShippedRole(ctx)
 	restricted.Wrap(forbidden.wrap)
-	mgr, err := ctrl.NewManager(restricted, ctrl.Options{Scheme: scheme, Metrics: metricsserver.Options{BindAddress: "0"}})
+	mgr, err := ctrl.NewManager(restricted, ctrl.Options{Scheme: scheme, Metrics: metricsserver.Options{BindAddress: "0"},
+		Cache: CacheOptions("")})
 	Expect(err).NotTo(HaveOccurred())
 
 	cloud = newMemCloud()

@@ -13,7 +13,6 @@ import (
 	"k8s.io/client-go/rest"
 	"k8s.io/client-go/tools/clientcmd"
 	ctrl "sigs.k8s.io/controller-runtime"
-	"sigs.k8s.io/controller-runtime/pkg/cache"
 	"sigs.k8s.io/controller-runtime/pkg/log/zap"
 	metricsserver "sigs.k8s.io/controller-runtime/pkg/metrics/server"
 
@@ -114,10 +113,7 @@ func run(ctx context.Context, args []string, env map[string]string) error {
 		LeaderElectionID:        controller.ControllerName,
 		LeaderElectionNamespace: c.namespace,
 		GracefulShutdownTimeout: durationPtr(30 * time.Second),
-	}
-	if c.namespace != "" {
-		mgrOpts.Cache = cache.Options{DefaultNamespaces: map[string]cache.Config{c.namespace: {}}}
-		// Nodes are cluster-scoped and still watched cluster-wide.
+		Cache:                   controller.CacheOptions(c.namespace), // Nodes are cluster-scoped and still watched cluster-wide
 	}
 	mgr, err := ctrl.NewManager(restCfg, mgrOpts)
 	if err != nil {

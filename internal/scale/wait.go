@@ -67,17 +67,29 @@ func estimate(ctx context.Context, c client.Client, ms *v1alpha1.MachineSet) (co
 	return counts{total: total, running: int(set.Status.ReadyReplicas)}, nil
 }
 
-// exact counts from every machine in the namespace.
+// exactPage is how many machines exact reads per request. Read in one
+// list, 10,000 machines took kube-apiserver from about 420 MB to 855 MB at
+// once (it holds a whole list of custom resources as unstructured maps):
+// its peak of the run. Read in pages of 500, its peak was 447 MB.
+const exactPage = 500
+
+// exact counts from every machine in the namespace, read a page at a time.
 func exact(ctx context.Context, c client.Client, namespace string) (counts, error) {
-	list := &v1alpha1.MachineList{}
-	if err := c.List(ctx, list, client.InNamespace(namespace)); err != nil {
-		return counts{}, err
-	}
-	n := counts{total: len(list.Items)}
-	for _, m := range list.Items {
-		if m.Status.CurrentStatus.Phase == v1alpha1.MachineRunning {
-			n.running++
+	var n counts
+	next := ""
+	for {
+		list := &v1alpha1.MachineList{} // a fresh one: decoding into the last page would keep its continue token
+		if err := c.List(ctx, list, client.InNamespace(namespace), client.Limit(exactPage), client.Continue(next)); err != nil {
+			return counts{}, err
+		}
+		n.total += len(list.Items)
+		for _, m := range list.Items {
+			if m.Status.CurrentStatus.Phase == v1alpha1.MachineRunning {
+				n.running++
+			}
+		}
+		if next = list.Continue; next == "" {
+			return n, nil
 		}
 	}
-	return n, nil
 }

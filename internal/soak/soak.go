@@ -137,6 +137,7 @@ func (r *Runner) startController(namespace string) (*running, error) {
 	skip := true
 	mgr, err := ctrl.NewManager(r.cluster.Config, ctrl.Options{Scheme: r.scheme,
 		Metrics:    metricsserver.Options{BindAddress: "0"},
+		Cache:      controller.CacheOptions(namespace),
 		Controller: config.Controller{SkipNameValidation: &skip}})
 	if err != nil {
 		return nil, err

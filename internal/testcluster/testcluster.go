@@ -37,6 +37,9 @@ type Options struct {
 	// APIServerFlags are set on kube-apiserver's command line, replacing
 	// envtest's value of a flag it sets too.
 	APIServerFlags map[string][]string
+	// EtcdFlags are set on etcd's command line, replacing envtest's value
+	// of a flag it sets too.
+	EtcdFlags map[string][]string
 }
 
 // Cluster is a running embedded control plane.
@@ -67,6 +70,12 @@ func Start(ctx context.Context, opts Options) (*Cluster, error) {
 	}
 	for flag, values := range opts.APIServerFlags {
 		env.ControlPlane.GetAPIServer().Configure().Set(flag, values...)
+	}
+	if len(opts.EtcdFlags) > 0 {
+		env.ControlPlane.Etcd = &envtest.Etcd{}
+		for flag, values := range opts.EtcdFlags {
+			env.ControlPlane.Etcd.Configure().Set(flag, values...)
+		}
 	}
 	cfg, err := env.Start()
 	if err != nil {

@@ -50,3 +50,31 @@ func TestAssetsDirRejectsIncompleteFolder(t *testing.T) {
 		t.Fatal("an empty assets folder was accepted")
 	}
 }
+
+func TestEtcdFlagsReachEtcd(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts a control plane")
+	}
+	t.Parallel()
+	for _, tc := range []struct {
+		name    string
+		flags   map[string][]string
+		wantErr bool
+	}{
+		{name: "a flag etcd knows", flags: map[string][]string{"snapshot-count": {"1000"}}},
+		{name: "a flag etcd does not know", flags: map[string][]string{"no-such-flag": {"1"}}, wantErr: true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			c, err := Start(context.Background(), Options{SkipCRDs: true, EtcdFlags: tc.flags})
+			if err == nil {
+				if err := c.Stop(); err != nil {
+					t.Error(err)
+				}
+			}
+			if (err != nil) != tc.wantErr {
+				t.Fatalf("Start with etcd flags %v: error %v, want error: %v", tc.flags, err, tc.wantErr)
+			}
+		})
+	}
+}

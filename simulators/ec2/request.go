@@ -38,6 +38,7 @@ func (s *Server) readRequest(r *http.Request) (*request, error) {
 	if req.params, err = url.ParseQuery(string(body)); err != nil {
 		return req, &apiError{Status: http.StatusBadRequest, Code: "MalformedQueryString", Message: err.Error()}
 	}
+	detach(req.params)
 	req.action = req.params.Get("Action")
 	if req.action == "" {
 		return req, &apiError{Status: http.StatusBadRequest, Code: "MissingAction", Message: "the request has no Action parameter"}
@@ -48,6 +49,18 @@ func (s *Server) readRequest(r *http.Request) (*request, error) {
 	}
 	req.accessKey, req.region = signed.AccessKeyID, signed.Region
 	return req, nil
+}
+
+// detach copies each value out of the body it was parsed from (an
+// unescaped value is a slice of it): a value an action keeps, such as a
+// tag of a VM, would otherwise keep the whole body alive with the VM
+// (20 MB of 184 MB live at 10,000 VMs, cmd/bench-scale --memprofile).
+func detach(params url.Values) {
+	for _, values := range params {
+		for i, v := range values {
+			values[i] = strings.Clone(v)
+		}
+	}
 }
 
 func (req *request) faultAttrs() map[string]string {
