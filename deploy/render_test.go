@@ -182,8 +182,8 @@ func TestFreeSimulatorPort(t *testing.T) {
 	}{
 		{"none", nil, DefaultSimulatorPort},
 		{"the default taken", []client.Object{simulatorPod("dev", 0)}, DefaultSimulatorPort + SimulatorPortStride},
-		{"a gap is reused", []client.Object{simulatorPod("a", DefaultSimulatorPort + SimulatorPortStride)}, DefaultSimulatorPort},
-		{"two taken", []client.Object{simulatorPod("a", 0), simulatorPod("b", DefaultSimulatorPort + SimulatorPortStride)},
+		{"a gap is reused", []client.Object{simulatorPod("a", DefaultSimulatorPort+SimulatorPortStride)}, DefaultSimulatorPort},
+		{"two taken", []client.Object{simulatorPod("a", 0), simulatorPod("b", DefaultSimulatorPort+SimulatorPortStride)},
 			DefaultSimulatorPort + 2*SimulatorPortStride},
 	}
 	for _, tt := range tests {

@@ -47,9 +47,9 @@ func main() {
 	etcdFlags := newProcessFlags(nil)
 	flag.Var(etcdFlags, "etcd-flag", "NAME=VALUE set on etcd's command line (repeatable; replaces a default of the same NAME)")
 	// This process's Go runtime keeps under a soft limit of 600 MiB unless
-	// told otherwise: at 10,000 machines bench-scale peaked at 842 MB
-	// under 800 MiB and at 681 MB under 600 MiB, Running in 314.8 s and
-	// 301.7 s.
+	// told otherwise: at 10,000 machines it peaked at 643 MB under it,
+	// against 863 MB under 800 MiB before the cache stopped keeping
+	// managedFields (README, Scale).
 	memoryLimit := flag.Int64("go-memory-limit-mib", 600, "soft memory limit of this process's Go runtime in MiB (not of kube-apiserver and etcd); 0: none")
 	flag.Parse()
 	if *memoryLimit > 0 {
