@@ -27,7 +27,11 @@ type openstackCloud struct {
 
 func newOpenStackCloud(c config) *openstackCloud {
 	cloud := core.New(c.core)
-	srv := ossim.NewUnstartedServer(ossim.Options{Cloud: cloud})
+	// The identity is the registered openstack provider's, which its sample
+	// Secret logs in with: the suite (--provider=openstack) runs against
+	// this process as it does against the embedded simulator.
+	srv := ossim.NewUnstartedServer(ossim.Options{Cloud: cloud, Region: openstack.Region,
+		Domain: openstack.Domain, Project: openstack.Project, Users: []ossim.User{openstack.User}})
 	o := &openstackCloud{srv: srv, env: map[string]string{}}
 	o.control = simkit.New(simkit.Options{Cloud: cloud, Codec: openstack.Codec(srv), Env: o.env, Inject: srv.Inject})
 	return o
@@ -44,13 +48,13 @@ func (o *openstackCloud) setURL(url string) {
 }
 
 // openstackEnv is what OpenStack clients (the openstack CLI, gophercloud's
-// AuthOptionsFromEnv) read, for the simulator's default identity.
+// AuthOptionsFromEnv) read, for the identity the simulator serves.
 func openstackEnv(url, region string) [][2]string {
 	return [][2]string{
 		{"OS_AUTH_URL", url + "/v3"}, {"OS_IDENTITY_API_VERSION", "3"},
-		{"OS_USERNAME", ossim.DefaultUser.Name}, {"OS_PASSWORD", ossim.DefaultUser.Password},
-		{"OS_PROJECT_NAME", ossim.DefaultProject.Name},
-		{"OS_USER_DOMAIN_NAME", ossim.DefaultDomain.Name}, {"OS_PROJECT_DOMAIN_NAME", ossim.DefaultDomain.Name},
+		{"OS_USERNAME", openstack.User.Name}, {"OS_PASSWORD", openstack.User.Password},
+		{"OS_PROJECT_NAME", openstack.Project.Name},
+		{"OS_USER_DOMAIN_NAME", openstack.Domain.Name}, {"OS_PROJECT_DOMAIN_NAME", openstack.Domain.Name},
 		{"OS_REGION_NAME", region},
 	}
 }
