@@ -4,14 +4,12 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
-	"net/http"
-	"net/url"
 	"os"
 	"runtime"
 	"runtime/pprof"
 	"time"
 
+	"k8s.io/client-go/kubernetes"
 	"k8s.io/client-go/rest"
 )
 
@@ -44,32 +42,15 @@ func writeHeapProfiles(path string, cfg *rest.Config) {
 // fetchHeapProfile saves kube-apiserver's /debug/pprof/heap (served while
 // its --profiling is on, the default) to path.
 func fetchHeapProfile(cfg *rest.Config, path string) error {
-	hc, err := rest.HTTPClientFor(cfg)
+	kube, err := kubernetes.NewForConfig(cfg)
 	if err != nil {
 		return err
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
-	u, err := url.JoinPath(cfg.Host, "/debug/pprof/heap") // envtest's Host ends in a slash
+	profile, err := kube.CoreV1().RESTClient().Get().AbsPath("/debug/pprof/heap").DoRaw(ctx)
 	if err != nil {
-		return err
+		return fmt.Errorf("GET /debug/pprof/heap: %w", err)
 	}
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u, nil)
-	if err != nil {
-		return err
-	}
-	resp, err := hc.Do(req)
-	if err != nil {
-		return err
-	}
-	defer resp.Body.Close()
-	if resp.StatusCode != http.StatusOK {
-		return fmt.Errorf("GET /debug/pprof/heap: %s", resp.Status)
-	}
-	f, err := os.Create(path)
-	if err != nil {
-		return err
-	}
-	_, err = io.Copy(f, resp.Body)
-	return errors.Join(err, f.Close())
+	return os.WriteFile(path, profile, 0o644)
 }

@@ -27,11 +27,10 @@ type openstackCloud struct {
 
 func newOpenStackCloud(c config) *openstackCloud {
 	cloud := core.New(c.core)
-	// The identity is the registered openstack provider's, which its sample
-	// Secret logs in with: the suite (--provider=openstack) runs against
-	// this process as it does against the embedded simulator.
-	srv := ossim.NewUnstartedServer(ossim.Options{Cloud: cloud, Region: openstack.Region,
-		Domain: openstack.Domain, Project: openstack.Project, Users: []ossim.User{openstack.User}})
+	// The registered openstack provider's identity, which its sample Secret
+	// logs in with: the suite runs against this process as against the
+	// embedded simulator.
+	srv := ossim.NewUnstartedServer(openstack.SimulatorOptions(cloud))
 	o := &openstackCloud{srv: srv, env: map[string]string{}}
 	o.control = simkit.New(simkit.Options{Cloud: cloud, Codec: openstack.Codec(srv), Env: o.env, Inject: srv.Inject})
 	return o
@@ -42,20 +41,8 @@ func (o *openstackCloud) handler() http.Handler { return o.control.WithControl(o
 // setURL records the endpoint once it listens, for the printed
 // environment and the control API's.
 func (o *openstackCloud) setURL(url string) {
-	for _, kv := range openstackEnv(url, o.srv.Region()) {
+	for _, kv := range openstack.ClientEnv(url) {
 		o.env[kv[0]] = kv[1]
-	}
-}
-
-// openstackEnv is what OpenStack clients (the openstack CLI, gophercloud's
-// AuthOptionsFromEnv) read, for the identity the simulator serves.
-func openstackEnv(url, region string) [][2]string {
-	return [][2]string{
-		{"OS_AUTH_URL", url + "/v3"}, {"OS_IDENTITY_API_VERSION", "3"},
-		{"OS_USERNAME", openstack.User.Name}, {"OS_PASSWORD", openstack.User.Password},
-		{"OS_PROJECT_NAME", openstack.Project.Name},
-		{"OS_USER_DOMAIN_NAME", openstack.Domain.Name}, {"OS_PROJECT_DOMAIN_NAME", openstack.Domain.Name},
-		{"OS_REGION_NAME", region},
 	}
 }
 
@@ -106,13 +93,13 @@ func writeCloudsYAML(path string, env map[string]string) error {
 
 // printOpenStackBanner prints the OpenStack endpoint as comments, then
 // the environment OpenStack clients read as export lines.
-func printOpenStackBanner(out io.Writer, c config, url, region string) {
+func printOpenStackBanner(out io.Writer, c config, url string) {
 	fmt.Fprintf(out, "# OpenStack simulator: %s (Keystone v3 at %s/v3; Nova, Neutron, Cinder and Glance from its catalog)\n", url, url)
 	fmt.Fprintf(out, "# control API:         %s%s (machine-conformance --provider=openstack --simulator-endpoint=%s)\n", url, simkit.ControlPrefix, url)
 	if c.cloudsYAML != "" {
 		fmt.Fprintf(out, "# clouds.yaml:         %s (export OS_CLIENT_CONFIG_FILE=%s OS_CLOUD=%s)\n", c.cloudsYAML, c.cloudsYAML, cloudName)
 	}
-	for _, kv := range openstackEnv(url, region) {
+	for _, kv := range openstack.ClientEnv(url) {
 		fmt.Fprintf(out, "export %s=%s\n", kv[0], kv[1])
 	}
 }

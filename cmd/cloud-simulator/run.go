@@ -172,7 +172,7 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 				return errors.Join(err, servers.shutdown())
 			}
 		}
-		printOpenStackBanner(out, c, urls[0], osCloud.srv.Region())
+		printOpenStackBanner(out, c, urls[0])
 	}
 	if controlURL != "" {
 		fmt.Fprintf(out, "# control API alone: %s%s (machine-conformance --simulator-endpoint=%s)\n", controlURL, simkit.ControlPrefix, controlURL)

@@ -5,7 +5,6 @@ import (
 	"embed"
 	"encoding/json"
 	"io/fs"
-	"maps"
 	"net/http/httptest"
 	"time"
 
@@ -87,7 +86,7 @@ func init() {
 // process can steer it.
 func NewSimulator() *simkit.Simulator {
 	cloud := core.New(core.Options{Progression: core.Progression{PendingFor: 100 * time.Millisecond, ShuttingDownFor: time.Second}})
-	srv := ossim.NewUnstartedServer(ossim.Options{Cloud: cloud, Region: Region, Domain: Domain, Project: Project, Users: []ossim.User{User}})
+	srv := ossim.NewUnstartedServer(SimulatorOptions(cloud))
 	front := httptest.NewUnstartedServer(nil)
 	env := map[string]string{} // filled once the endpoint is known; simkit reads it at each Env call
 	sim := simkit.New(simkit.Options{
@@ -99,15 +98,28 @@ func NewSimulator() *simkit.Simulator {
 	})
 	front.Config.Handler = sim.WithControl(srv)
 	front.Start()
-	maps.Copy(env, map[string]string{
-		EnvAuthURL:                front.URL + "/v3",
-		"OS_USERNAME":             User.Name,
-		"OS_PASSWORD":             User.Password,
-		"OS_PROJECT_NAME":         Project.Name,
-		"OS_USER_DOMAIN_NAME":     Domain.Name,
-		"OS_PROJECT_DOMAIN_NAME":  Domain.Name,
-		"OS_REGION_NAME":          Region,
-		"OS_IDENTITY_API_VERSION": "3",
-	})
+	for _, kv := range ClientEnv(front.URL) {
+		env[kv[0]] = kv[1]
+	}
 	return sim
+}
+
+// SimulatorOptions are an OpenStack simulator's on cloud, serving the
+// identity and region SampleSecret logs in with (cmd/cloud-simulator
+// serves the same, so the suite runs against either).
+func SimulatorOptions(cloud *core.Cloud) ossim.Options {
+	return ossim.Options{Cloud: cloud, Region: Region, Domain: Domain, Project: Project, Users: []ossim.User{User}}
+}
+
+// ClientEnv is what OpenStack clients (the openstack CLI, gophercloud's
+// AuthOptionsFromEnv) read to log in to a simulator of SimulatorOptions
+// at url, in a stable order.
+func ClientEnv(url string) [][2]string {
+	return [][2]string{
+		{EnvAuthURL, url + "/v3"}, {"OS_IDENTITY_API_VERSION", "3"},
+		{"OS_USERNAME", User.Name}, {"OS_PASSWORD", User.Password},
+		{"OS_PROJECT_NAME", Project.Name},
+		{"OS_USER_DOMAIN_NAME", Domain.Name}, {"OS_PROJECT_DOMAIN_NAME", Domain.Name},
+		{"OS_REGION_NAME", Region},
+	}
 }
