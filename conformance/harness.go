@@ -93,6 +93,9 @@ func startHarness(ctx context.Context, cfg Config) (h *harness, err error) {
 	if h.driver, err = cfg.Provider.NewDriver(ctx, h.env); err != nil {
 		return h, fmt.Errorf("building the %s driver: %w", cfg.Provider.Name, err)
 	}
+	if err = checkSampleCredentials(ctx, h); err != nil {
+		return h, err
+	}
 	h.trace = newTraceRecorder()
 	watchCtx, stopWatching := context.WithCancel(context.Background())
 	h.stop = append(h.stop, func() error { stopWatching(); return nil })

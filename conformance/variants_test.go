@@ -2,6 +2,7 @@ package conformance_test
 
 import (
 	"context"
+	"maps"
 	"strings"
 	"sync"
 	"testing"
@@ -13,6 +14,7 @@ import (
 
 	"github.com/machine-conformance/machine-conformance/conformance/internal/altaws"
 	"github.com/machine-conformance/machine-conformance/providers"
+	"github.com/machine-conformance/machine-conformance/providers/aws/awsdriver"
 	"github.com/machine-conformance/machine-conformance/providers/memory"
 )
 
@@ -27,6 +29,15 @@ func variants() map[string]func() (providers.Provider, error) {
 			aws, err := providers.Get("aws")
 			return altaws.Provider(aws.NewSimulator), err
 		},
+		// A correct driver given a Secret its cloud refuses: a
+		// misconfiguration, which the suite must report before any spec.
+		refusedSecret: func() (providers.Provider, error) {
+			p, err := providers.Get("aws")
+			p.Name = refusedSecret
+			p.SampleSecret = maps.Clone(p.SampleSecret)
+			p.SampleSecret[awsdriver.SecretSecretAccessKey] = []byte("not-the-key-the-simulator-knows")
+			return p, err
+		},
 		// ListMachines is optional in the contract.
 		"memory-without-list": func() (providers.Provider, error) {
 			p, err := providers.Get("memory")
@@ -38,6 +49,8 @@ func variants() map[string]func() (providers.Provider, error) {
 		},
 	}
 }
+
+const refusedSecret = "aws-with-a-refused-secret"
 
 type withoutList struct{ driver.Driver }
 
@@ -142,4 +155,47 @@ func warnings(r *types.Report) string {
 		}
 	}
 	return strings.Join(w, "\n")
+}
+
+// TestSuiteStopsAtOnceWhenTheSampleSecretIsRefused: with a Secret the EC2
+// simulator refuses, the suite fails once, before any spec, saying which
+// call answered Unauthenticated, and skips every spec instead of letting
+// each one fail or wait out its timeouts.
+func TestSuiteStopsAtOnceWhenTheSampleSecretIsRefused(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs the suite")
+	}
+	report, out, err := runChild(t, refusedSecret, "")
+	if err == nil || report == nil {
+		t.Fatalf("want a failed run with a report, got error %v; output:\n%s", err, tail(out))
+	}
+	var failed, ran []string
+	skipped := 0
+	for _, s := range report.SpecReports {
+		if s.LeafNodeType != types.NodeTypeIt {
+			continue
+		}
+		switch {
+		case s.State.Is(types.SpecStateFailureStates):
+			failed = append(failed, s.LeafNodeText+" ("+s.Failure.FailureNodeType.String()+"): "+s.Failure.Message)
+			if s.Failure.FailureNodeType != types.NodeTypeBeforeAll {
+				t.Errorf("spec %q failed in its %s, not in the suite's BeforeAll", s.LeafNodeText, s.Failure.FailureNodeType)
+			}
+			for _, want := range []string{"refused the provider's sample class and Secret", "ListMachines answered Unauthenticated", "AuthFailure"} {
+				if !strings.Contains(s.Failure.Message, want) {
+					t.Errorf("the failure does not say %q: %s", want, s.Failure.Message)
+				}
+			}
+		case s.State == types.SpecStateSkipped:
+			skipped++
+		default:
+			ran = append(ran, s.LeafNodeText)
+		}
+	}
+	if len(failed) != 1 {
+		t.Errorf("want exactly one failure, the suite's BeforeAll; %d failed:\n%s", len(failed), strings.Join(failed, "\n"))
+	}
+	if len(ran) > 0 || skipped == 0 {
+		t.Errorf("want every other spec skipped; %d skipped, these ran: %v", skipped, ran)
+	}
 }
