@@ -26,6 +26,9 @@ const (
 	envChild     = "CONFORMANCE_CHILD"
 	envReportDir = "CONFORMANCE_REPORT_DIR"
 	envScale     = "CONFORMANCE_SCALE_MACHINES"
+	// roleWithout, then GROUP/RESOURCE/VERB, names a child run of the memory
+	// provider whose controller's ClusterRole lacks that verb.
+	roleWithout = "role-without:"
 )
 
 // childTimeout bounds each wait of a child run: a verdict that needs a
@@ -82,6 +85,16 @@ func TestBrokenDriverChild(t *testing.T) {
 	name := os.Getenv(envChild)
 	if name == "" {
 		t.Skip("run by the tests that run whole suites in child processes")
+	}
+	if rule, ok := strings.CutPrefix(name, roleWithout); ok {
+		parts := strings.Split(rule, "/")
+		if len(parts) != 3 {
+			t.Fatalf("%s%s: want GROUP/RESOURCE/VERB", roleWithout, rule)
+		}
+		if err := conformance.RunWithoutRule(parts[0], parts[1], parts[2]); err != nil {
+			t.Fatal(err)
+		}
+		name = "memory"
 	}
 	p, err := childProvider(name)
 	if err != nil {

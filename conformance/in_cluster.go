@@ -14,7 +14,6 @@ import (
 	"k8s.io/utils/ptr"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
-	"github.com/machine-conformance/machine-conformance/controller/rbac"
 	"github.com/machine-conformance/machine-conformance/deploy"
 	"github.com/machine-conformance/machine-conformance/providers"
 	"github.com/machine-conformance/machine-conformance/providers/simkit"
@@ -91,7 +90,7 @@ func (h *harness) deployController(ctx context.Context) error {
 			"--machine-health-timeout=" + mcmHealthTimeout.String(),
 			"--machine-safety-orphan-vms-period=" + mcmSafetySweepPeriod.String(), "--v=3"}
 	} else {
-		role, err := rbac.ClusterRole()
+		role, err := shippedClusterRole()
 		if err != nil {
 			return err
 		}

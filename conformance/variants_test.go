@@ -23,6 +23,7 @@ import (
 func variants() map[string]func() (providers.Provider, error) {
 	return map[string]func() (providers.Provider, error){
 		"aws": func() (providers.Provider, error) { return providers.Get("aws") },
+		"memory": func() (providers.Provider, error) { return providers.Get("memory") },
 		// Other providerSpec fields, secret keys, class provider ("AWS")
 		// and ProviderID form (region, where nodes carry the zone).
 		altaws.Name: func() (providers.Provider, error) {
