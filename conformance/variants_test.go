@@ -22,7 +22,7 @@ import (
 // reference drivers'; the suite must judge them as it judges ours.
 func variants() map[string]func() (providers.Provider, error) {
 	return map[string]func() (providers.Provider, error){
-		"aws": func() (providers.Provider, error) { return providers.Get("aws") },
+		"aws":    func() (providers.Provider, error) { return providers.Get("aws") },
 		"memory": func() (providers.Provider, error) { return providers.Get("memory") },
 		// Other providerSpec fields, secret keys, class provider ("AWS")
 		// and ProviderID form (region, where nodes carry the zone).
