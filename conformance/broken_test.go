@@ -26,7 +26,11 @@ const (
 	envChild     = "CONFORMANCE_CHILD"
 	envReportDir = "CONFORMANCE_REPORT_DIR"
 	envScale     = "CONFORMANCE_SCALE_MACHINES"
-	// roleWithout, then GROUP/RESOURCE/VERB, names a child run of the memory
+	// A child run on a cluster: its kubeconfig and the images it deploys.
+	envKubeconfig      = "CONFORMANCE_KUBECONFIG"
+	envControllerImage = "CONFORMANCE_CONTROLLER_IMAGE"
+	envSimulatorImage  = "CONFORMANCE_SIMULATOR_IMAGE"
+	// roleWithout, then GROUP/RESOURCE/VERB, names a child run of the aws
 	// provider whose controller's ClusterRole lacks that verb.
 	roleWithout = "role-without:"
 )
@@ -94,7 +98,7 @@ func TestBrokenDriverChild(t *testing.T) {
 		if err := conformance.RunWithoutRule(parts[0], parts[1], parts[2]); err != nil {
 			t.Fatal(err)
 		}
-		name = "memory"
+		name = "aws"
 	}
 	p, err := childProvider(name)
 	if err != nil {
@@ -106,7 +110,9 @@ func TestBrokenDriverChild(t *testing.T) {
 			t.Fatalf("%s=%q: %v", envScale, v, err)
 		}
 	}
-	conformance.Test(t, conformance.Config{Provider: p, ReportDir: os.Getenv(envReportDir), Timeout: childTimeout, ScaleMachines: scale})
+	conformance.Test(t, conformance.Config{Provider: p, ReportDir: os.Getenv(envReportDir), Timeout: childTimeout, ScaleMachines: scale,
+		Kubeconfig: os.Getenv(envKubeconfig),
+		InCluster:  conformance.InCluster{ControllerImage: os.Getenv(envControllerImage), SimulatorImage: os.Getenv(envSimulatorImage)}})
 }
 
 // childProvider resolves "broken:<case>" and the names of variants.
@@ -149,16 +155,22 @@ func childProvider(name string) (providers.Provider, error) {
 // returns its report (nil if it wrote none), its output and its exit error.
 func runChild(t *testing.T, name, labels string, scale ...int) (*types.Report, []byte, error) {
 	t.Helper()
+	if len(scale) > 0 && scale[0] > 0 {
+		return runChildEnv(t, name, labels, []string{fmt.Sprintf("%s=%d", envScale, scale[0])})
+	}
+	return runChildEnv(t, name, labels, nil)
+}
+
+// runChildEnv is runChild with more environment for the child.
+func runChildEnv(t *testing.T, name, labels string, env []string) (*types.Report, []byte, error) {
+	t.Helper()
 	dir := t.TempDir()
 	args := []string{"-test.run=^TestBrokenDriverChild$", "-test.count=1"}
 	if labels != "" {
 		args = append(args, "-ginkgo.label-filter="+labels)
 	}
 	cmd := exec.Command(os.Args[0], args...)
-	cmd.Env = append(os.Environ(), envChild+"="+name, envReportDir+"="+dir)
-	if len(scale) > 0 && scale[0] > 0 {
-		cmd.Env = append(cmd.Env, fmt.Sprintf("%s=%d", envScale, scale[0]))
-	}
+	cmd.Env = append(append(os.Environ(), envChild+"="+name, envReportDir+"="+dir), env...)
 	out, err := cmd.CombinedOutput()
 	data, rerr := os.ReadFile(filepath.Join(dir, conformance.JSONFile))
 	if rerr != nil {
