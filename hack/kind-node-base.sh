@@ -41,7 +41,8 @@ if ! command -v debootstrap >/dev/null; then
 	log "installing debootstrap from Debian"
 	kind_nice apt-get update -qq >&2
 	DEBIAN_FRONTEND=noninteractive kind_nice apt-get install -y -qq --no-install-recommends debootstrap >&2
-	echo "kind-node-base: host change: installed package debootstrap"
+	# stdout carries only the image's name: the caller reads it.
+	echo "kind-node-base: host change: installed package debootstrap" >&2
 	mkdir -p "${kind_engine_state}"
 	echo "$(date -u +%FT%TZ) installed packages: debootstrap (for the node image)" >>"${kind_engine_state}/changes.log"
 fi

@@ -50,6 +50,8 @@ timing binaries $((SECONDS - start))
 step=$SECONDS
 pause_ref="$("${k8s_bins}/kubeadm" config images list --kubernetes-version "${kind_k8s_version}" 2>/dev/null | grep /pause:)"
 base_image="$("${kind_root}/hack/kind-node-base.sh" "${pause_ref}")"
+[[ "${base_image}" =~ ^[a-z0-9./_:-]+$ ]] ||
+	{ log "hack/kind-node-base.sh printed more than an image name on stdout: ${base_image}"; exit 1; }
 timing base-image $((SECONDS - step))
 
 step=$SECONDS
